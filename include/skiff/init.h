@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Spawning the container init and the ordered list of steps it runs before the user's program. */
+#ifndef SKIFF_INIT_H
+#define SKIFF_INIT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "skiff/error.h"
+#include "skiff/namespaces.h"
+
+struct oci_config;
+
+typedef struct sk_init_ctx {
+  const struct oci_config *cfg;
+  const char *bundle;  /* absolute */
+  const char *rootfs;  /* absolute */
+  const char *id;
+  sk_ns_plan ns;
+  int sync_fd;         /* the init's end of the sync socketpair */
+  int fifo_fd;         /* exec.fifo opened O_RDWR: the init blocks reading it until `start`;
+                          -1 for `run`, which releases the init over sync_fd instead */
+  bool no_pivot;
+  bool no_new_keyring;
+  int preserve_fds;    /* fds 3 .. 3+preserve_fds-1 reach the container */
+  /* Filled by the init itself. */
+  char *exec_path;     /* args[0] resolved on the container's PATH */
+} sk_init_ctx;
+
+/* In the parent: start the init (through a first stage when ctx->ns.two_stage). *first is the
+ * pid of the process cloned (the init itself in one stage, the first stage otherwise). The init
+ * waits on sync_fd (see sync.h for the protocol). */
+int sk_init_spawn(sk_init_ctx *ctx, pid_t *first, sk_error **err);
+
+#endif

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The channel between skiff (the parent) and the container init it spawned. */
+#ifndef SKIFF_SYNC_H
+#define SKIFF_SYNC_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "skiff/error.h"
+
+/*
+ * A SOCK_SEQPACKET socketpair: every message is one packet, so no framing is needed and a peer
+ * that dies shows up as EOF. Messages are a type and an optional payload.
+ */
+typedef enum {
+  SK_SYNC_GO = 1,       /* parent -> init: continue (maps written, cgroup joined) */
+  SK_SYNC_NEED_MAPS,    /* init -> parent: in its new user namespace, waiting for uid/gid maps */
+  SK_SYNC_PID,          /* first stage -> parent: payload = host pid (int32) of the real init */
+  SK_SYNC_READY,        /* init -> parent: set up, blocked before the user's program */
+  SK_SYNC_ERROR,        /* init -> parent: payload = serialised sk_error */
+  SK_SYNC_HOOKS,        /* init -> parent: run hooks of the given phase (payload = phase) */
+  SK_SYNC_HOOKS_DONE,   /* parent -> init */
+} sk_sync_type;
+
+typedef struct sk_sync_msg {
+  uint32_t type;
+  uint32_t len;
+  char data[8192];
+} sk_sync_msg;
+
+/* Make the socketpair (both ends CLOEXEC). fds[0] parent, fds[1] child. */
+int sk_sync_pair(int fds[2], sk_error **err);
+int sk_sync_send(int fd, sk_sync_type type, const void *data, uint32_t len, sk_error **err);
+/* Receive one message; EOF (the peer died) is an error with errnum EPIPE. */
+int sk_sync_recv(int fd, sk_sync_msg *m, sk_error **err);
+/* Wait for a message of type `want`; an SK_SYNC_ERROR from the peer becomes *err (its root cause). */
+int sk_sync_expect(int fd, sk_sync_type want, sk_sync_msg *m, sk_error **err);
+
+/* The error carried by an SK_SYNC_ERROR message, appended to *err; returns -1. */
+int sk_sync_decode_error(const sk_sync_msg *m, sk_error **err);
+
+/* Send an error (the whole chain) to the peer. Never fails loudly: best effort. */
+void sk_sync_send_error(int fd, const sk_error *e);
+
+#endif

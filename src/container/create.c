@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* create: everything up to the init blocked before the user's program; then skiff exits. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "skiff/init.h"
+#include "skiff/log.h"
+#include "skiff/oci.h"
+#include "skiff/sync.h"
+#include "skiff/util.h"
+
+char *sk_now_rfc3339(void) {
+  struct timespec ts;
+  struct tm tm;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  char buf[64];
+  strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  return sk_xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
+}
+
+int sk_write_pid_file(const char *path, pid_t pid, sk_error **err) {
+  char buf[32];
+  int n = snprintf(buf, sizeof(buf), "%d", pid);
+  if (sk_write_file_atomic(path, buf, (size_t)n, 0644, err) < 0) {
+    sk_error_prefix(*err, "write the pid file");
+    return -1;
+  }
+  return 0;
+}
+
+static char *abs_path(const char *p, sk_error **err) {
+  char *r = realpath(p, NULL);
+  if (!r) sk_error_set(err, errno, NULL, "resolve %s", p);
+  return r;
+}
+
+/* Every --preserve-fds fd must exist: the caller meant to pass it. */
+static int check_preserved(int n, sk_error **err) {
+  for (int fd = 3; fd < 3 + n; fd++)
+    if (fcntl(fd, F_GETFD) < 0) return sk_error_set(err, errno, NULL, "unable to stat preserved-fd %d (of --preserve-fds %d)", fd - 3, n);
+  return 0;
+}
+
+void sk_build_close(sk_building *b) {
+  if (b->sync_fd >= 0) close(b->sync_fd);
+  b->sync_fd = -1;
+  if (b->dir) sk_state_close_dir(b->dir);
+  b->dir = NULL;
+  oci_config_free(b->cfg);
+  b->cfg = NULL;
+  sk_state_free(b->state);
+  b->state = NULL;
+  free(b->bundle);
+  free(b->rootfs);
+  b->bundle = b->rootfs = NULL;
+}
+
+void sk_build_abort(sk_building *b) {
+  if (b->pid > 0) {
+    kill(b->pid, SIGKILL);
+    waitpid(b->pid, NULL, 0);
+  }
+  if (b->dir) {
+    sk_state_remove_dir(b->dir, NULL);
+    b->dir = NULL;
+  }
+  sk_build_close(b);
+}
+
+static int make_state(const sk_create_opts *o, sk_building *b) {
+  sk_state *s = sk_xcalloc(1, sizeof(*s));
+  s->id = sk_xstrdup(o->id);
+  s->oci_version = sk_xstrdup(b->cfg->oci_version);
+  s->bundle = sk_xstrdup(b->bundle);
+  s->rootfs = sk_xstrdup(b->rootfs);
+  s->pid = b->pid;
+  s->pid_start = sk_proc_start_time(b->pid);
+  s->created = sk_now_rfc3339();
+  s->owner = sk_xstrdup("");
+  s->status = SK_STATUS_CREATED;
+  size_t n = b->cfg->annotations_len;
+  s->annotations = sk_xcalloc(2 * n + 1, sizeof(char *));
+  for (size_t i = 0; i < n; i++) {
+    s->annotations[2 * i] = sk_xstrdup(b->cfg->annotations[i].key);
+    s->annotations[2 * i + 1] = sk_xstrdup(b->cfg->annotations[i].value);
+  }
+  bool pidns = false;
+  if (b->cfg->linux)
+    for (size_t i = 0; i < b->cfg->linux->namespaces_len; i++)
+      if (strcmp(b->cfg->linux->namespaces[i].type, "pid") == 0) pidns = true;
+  s->shared_pidns = !pidns;
+  b->state = s;
+  return 0;
+}
+
+/* Checks that need only the config, before anything is made. */
+static int check_config(const oci_config *c, sk_error **err) {
+  if (!c->process) sk_error_set(err, EINVAL, "process", "missing: the container has nothing to run");
+  if (!c->root || !c->root->path)
+    sk_error_set(err, EINVAL, "root.path", "missing: the container needs a root filesystem");
+  bool mnt = false;
+  if (c->linux)
+    for (size_t i = 0; i < c->linux->namespaces_len; i++)
+      if (strcmp(c->linux->namespaces[i].type, "mount") == 0) mnt = true;
+  if (!mnt)
+    sk_error_set(err, EINVAL, "linux.namespaces",
+                 "no mount namespace: skiff will not change the host's mounts; add {\"type\": "
+                 "\"mount\"} to linux.namespaces");
+  return *err ? -1 : 0;
+}
+
+int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_building *b,
+             sk_error **err) {
+  memset(b, 0, sizeof(*b));
+  b->sync_fd = -1;
+  sk_init_ctx ctx = {.fifo_fd = -1, .sync_fd = -1};
+  int fds[2] = {-1, -1};
+  _cleanup_close_ int fifo = -1;
+  sk_sync_msg m;
+
+  if (sk_state_validate_id(o->id, err) < 0 || check_preserved(o->preserve_fds, err) < 0) return -1;
+  if (g->systemd_cgroup)
+    return sk_error_set(err, ENOTSUP, NULL,
+                        "--systemd-cgroup: the systemd cgroup driver is not implemented yet; "
+                        "run without it (cgroupfs)");
+  b->bundle = abs_path(o->bundle ? o->bundle : ".", err);
+  if (!b->bundle) {
+    sk_error_prefix(*err, "bundle");
+    return -1;
+  }
+  _cleanup_free_ char *cfg_path = sk_xasprintf("%s/config.json", b->bundle);
+  if (oci_config_load(cfg_path, &b->cfg, err) < 0 || check_config(b->cfg, err) < 0) goto fail;
+  {
+    const char *rp = b->cfg->root->path;
+    _cleanup_free_ char *r = rp[0] == '/' ? sk_xstrdup(rp) : sk_xasprintf("%s/%s", b->bundle, rp);
+    struct stat st;
+    if (stat(r, &st) < 0 || !S_ISDIR(st.st_mode)) {
+      sk_error_set(err, errno ? errno : ENOTDIR, "root.path",
+                   "the root filesystem %s is missing or not a directory", r);
+      goto fail;
+    }
+    b->rootfs = abs_path(r, err);
+    if (!b->rootfs) goto fail;
+  }
+  if (sk_state_create_dir(g->root, o->id, &b->dir, err) < 0) goto fail;
+  if (via_fifo) {
+    if (mkfifoat(b->dir->dirfd, "exec.fifo", 0600) < 0) {
+      sk_error_errno(err, "create exec.fifo in the state directory");
+      goto fail;
+    }
+    /* O_RDWR: does not block now; the init's read blocks until `start` writes. */
+    fifo = openat(b->dir->dirfd, "exec.fifo", O_RDWR | O_CLOEXEC);
+    if (fifo < 0) {
+      sk_error_errno(err, "open exec.fifo");
+      goto fail;
+    }
+  }
+  if (sk_ns_plan_make(b->cfg, &ctx.ns, err) < 0 || sk_sync_pair(fds, err) < 0) goto fail;
+  ctx.cfg = b->cfg;
+  ctx.bundle = b->bundle;
+  ctx.rootfs = b->rootfs;
+  ctx.id = o->id;
+  ctx.sync_fd = fds[1];
+  ctx.fifo_fd = fifo;
+  ctx.no_pivot = o->no_pivot;
+  ctx.no_new_keyring = o->no_new_keyring;
+  ctx.preserve_fds = o->preserve_fds;
+  b->sync_fd = fds[0];
+
+  pid_t first;
+  int r = sk_init_spawn(&ctx, &first, err);
+  close(fds[1]);
+  if (r < 0) goto fail;
+  if (!ctx.ns.two_stage) b->pid = first;
+  if (ctx.ns.new_flags & CLONE_NEWUSER) {
+    if (sk_sync_expect(b->sync_fd, SK_SYNC_NEED_MAPS, &m, err) < 0 ||
+        sk_ns_write_id_maps(first, b->cfg, err) < 0 ||
+        sk_sync_send(b->sync_fd, SK_SYNC_GO, NULL, 0, err) < 0) {
+      if (ctx.ns.two_stage) kill(first, SIGKILL), waitpid(first, NULL, 0);
+      goto fail;
+    }
+  }
+  if (ctx.ns.two_stage) {
+    int st;
+    r = sk_sync_expect(b->sync_fd, SK_SYNC_PID, &m, err);
+    if (r < 0) kill(first, SIGKILL);
+    waitpid(first, &st, 0);
+    if (r < 0) goto fail;
+    b->pid = *(int32_t *)m.data;
+  }
+  sk_ns_plan_close(&ctx.ns);
+  /* cgroups join here (cgroup issue): before the init goes on with its setup. */
+  if (sk_sync_send(b->sync_fd, SK_SYNC_GO, NULL, 0, err) < 0 ||
+      sk_sync_expect(b->sync_fd, SK_SYNC_READY, &m, err) < 0)
+    goto fail;
+  make_state(o, b);
+  if (sk_state_save(b->dir, b->state, err) < 0) goto fail;
+  return 0;
+fail:
+  sk_ns_plan_close(&ctx.ns);
+  sk_build_abort(b);
+  return -1;
+}
+
+int sk_build_release(sk_building *b, sk_error **err) {
+  sk_sync_msg m;
+  if (sk_sync_send(b->sync_fd, SK_SYNC_GO, NULL, 0, err) < 0) return -1;
+  /* The init's end is close-on-exec: EOF means the user's program is running. */
+  _cleanup_error_ sk_error *eof = NULL;
+  if (sk_sync_recv(b->sync_fd, &m, &eof) == 0 && m.type == SK_SYNC_ERROR)
+    return sk_sync_decode_error(&m, err);
+  return 0;
+}
+
+int sk_container_create(const sk_globals *g, const sk_create_opts *o, sk_error **err) {
+  sk_building b;
+  if (sk_build(g, o, true, &b, err) < 0) return -1;
+  if (o->pid_file && sk_write_pid_file(o->pid_file, b.pid, err) < 0) {
+    sk_build_abort(&b);
+    return -1;
+  }
+  sk_build_close(&b);
+  return 0;
+}

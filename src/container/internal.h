@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Private to src/container: what create, run, start, kill and delete share. */
+#ifndef SKIFF_CONTAINER_INTERNAL_H
+#define SKIFF_CONTAINER_INTERNAL_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "skiff/container.h"
+#include "skiff/state.h"
+
+struct oci_config;
+
+/* A container being created: everything the parent holds until it exits (create) or the
+ * container ends (run). */
+typedef struct sk_building {
+  sk_container_dir *dir;
+  struct oci_config *cfg;
+  char *bundle;
+  char *rootfs;
+  pid_t pid;      /* host pid of the init, 0 until known */
+  int sync_fd;    /* parent end, -1 when closed */
+  sk_state *state;
+} sk_building;
+
+/* Set up the container up to READY (init blocked before the user's program). With
+ * via_fifo, the init waits on <dir>/exec.fifo for `start`; otherwise on the sync socket
+ * (sk_build_release). On failure, everything made is undone. */
+int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_building *b,
+             sk_error **err);
+/* Release an init that waits on the sync socket; returns once it exec'd the user's program
+ * (or with the error of the exec). */
+int sk_build_release(sk_building *b, sk_error **err);
+/* Write the --pid-file: decimal host pid, no newline, temp + rename. */
+int sk_write_pid_file(const char *path, pid_t pid, sk_error **err);
+/* Undo a container: kill its init (if alive), remove its state dir. Closes b. */
+void sk_build_abort(sk_building *b);
+void sk_build_close(sk_building *b);
+
+/* Load the state of an existing container (locked), with the live status. */
+int sk_load(const sk_globals *g, const char *id, sk_container_dir **dir, sk_state **st,
+            sk_error **err);
+/* Destroy a stopped container: remove its state (cgroup and poststop hooks later). */
+int sk_destroy(sk_container_dir *dir, sk_state *st, sk_error **err);
+/* SIGKILL the init (verified by start time) and wait up to timeout_ms for it to die. */
+int sk_kill_and_wait(sk_state *st, int timeout_ms, sk_error **err);
+
+/* RFC 3339 with nanoseconds, UTC ("2026-11-28T04:38:01.123456789Z"). Caller frees. */
+char *sk_now_rfc3339(void);
+
+#endif

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Finding an existing container, killing it, and removing what it left. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "skiff/util.h"
+
+int sk_load(const sk_globals *g, const char *id, sk_container_dir **dir, sk_state **st,
+            sk_error **err) {
+  if (sk_state_validate_id(id, err) < 0) return -1;
+  if (sk_state_open_dir(g->root, id, dir, err) < 0) return -1;
+  if (sk_state_load(*dir, st, err) < 0) {
+    sk_state_close_dir(*dir);
+    *dir = NULL;
+    return -1;
+  }
+  sk_state_refresh(*st);
+  return 0;
+}
+
+static int pidfd_open_(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+
+int sk_kill_and_wait(sk_state *st, int timeout_ms, sk_error **err) {
+  if (st->pid <= 0) return 0;
+  _cleanup_close_ int pfd = pidfd_open_(st->pid);
+  /* The pid is ours only if its start time still matches (it may have been reused). */
+  if (pfd < 0 || sk_proc_start_time(st->pid) != st->pid_start) return 0;
+  if (syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+    return sk_error_set(err, errno, NULL, "kill the container init (pid %d)", st->pid);
+  struct pollfd p = {.fd = pfd, .events = POLLIN};
+  int r;
+  do {
+    r = poll(&p, 1, timeout_ms);
+  } while (r < 0 && errno == EINTR);
+  if (r == 0)
+    return sk_error_set(err, ETIMEDOUT, NULL,
+                        "the container init (pid %d) did not die within %d ms of SIGKILL (is it "
+                        "in uninterruptible sleep, or frozen?)",
+                        st->pid, timeout_ms);
+  return 0;
+}
+
+int sk_destroy(sk_container_dir *dir, sk_state *st, sk_error **err) {
+  (void)st; /* cgroup removal and poststop hooks come with their issues */
+  return sk_state_remove_dir(dir, err);
+}

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The container init: the ordered list of what happens between clone() and the user's program.
+ * Each step says why it sits where it does. Every failure is sent to the parent (which reports
+ * it and cleans up) with the config path it concerns.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "init_steps.h"
+#include "skiff/oci.h"
+#include "skiff/rootfs.h"
+#include "skiff/sync.h"
+#include "skiff/util.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+int sk_init_become_root(sk_error **err) {
+  if (setresgid(0, 0, 0) < 0) return sk_error_errno(err, "setresgid(0) in the user namespace");
+  /* setgroups may be denied in the user namespace ("deny" in /proc/PID/setgroups): fine. */
+  if (setgroups(0, NULL) < 0 && errno != EPERM) return sk_error_errno(err, "setgroups");
+  if (setresuid(0, 0, 0) < 0) return sk_error_errno(err, "setresuid(0) in the user namespace");
+  return 0;
+}
+
+/* Step: the single-stage init in a new user namespace waits for the parent to write its
+ * uid/gid maps, then becomes root there. Before everything else: nothing works unmapped. */
+static int step_user_namespace(sk_init_ctx *ctx, sk_error **err) {
+  if (ctx->ns.two_stage || !(ctx->ns.new_flags & CLONE_NEWUSER)) return 0;
+  sk_sync_msg m;
+  if (sk_sync_send(ctx->sync_fd, SK_SYNC_NEED_MAPS, NULL, 0, err) < 0 ||
+      sk_sync_expect(ctx->sync_fd, SK_SYNC_GO, &m, err) < 0)
+    return -1;
+  return sk_init_become_root(err);
+}
+
+/* Step: wait until the parent has put us in the container's cgroup, so that everything from
+ * here on (mounts, the user's program) is accounted to it. */
+static int step_wait_parent(sk_init_ctx *ctx, sk_error **err) {
+  sk_sync_msg m;
+  return sk_sync_expect(ctx->sync_fd, SK_SYNC_GO, &m, err);
+}
+
+/* Step: hostname and domainname; needs the uts namespace, nothing else. */
+static int step_hostname(sk_init_ctx *ctx, sk_error **err) {
+  const oci_config *c = ctx->cfg;
+  bool uts = (ctx->ns.new_flags | ctx->ns.join_flags) & CLONE_NEWUTS;
+  if ((c->hostname || c->domainname) && !uts)
+    return sk_error_set(err, EINVAL, c->hostname ? "hostname" : "domainname",
+                        "setting it needs a uts namespace: add {\"type\": \"uts\"} to linux.namespaces");
+  if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
+    return sk_error_set(err, errno, "hostname", "sethostname(\"%s\")", c->hostname);
+  if (c->domainname && setdomainname(c->domainname, strlen(c->domainname)) < 0)
+    return sk_error_set(err, errno, "domainname", "setdomainname(\"%s\")", c->domainname);
+  return 0;
+}
+
+static sk_rootfs_ctx rootfs_ctx(const sk_init_ctx *ctx) {
+  sk_rootfs_ctx r = {
+      .rootfs = ctx->rootfs,
+      .bundle = ctx->bundle,
+      .no_pivot = ctx->no_pivot,
+      .in_userns = ((ctx->ns.new_flags | ctx->ns.join_flags) & CLONE_NEWUSER) != 0,
+      .ns_flags = ctx->ns.new_flags | ctx->ns.join_flags,
+  };
+  return r;
+}
+
+/* Step: mounts, /dev, devices, pivot_root. In the new mount namespace, as (namespaced) root. */
+static int step_rootfs(sk_init_ctx *ctx, sk_error **err) {
+  sk_rootfs_ctx r = rootfs_ctx(ctx);
+  return sk_rootfs_setup(ctx->cfg, &r, err);
+}
+
+/* Step: sysctl, masked and read-only paths, read-only root: after everything that still needs
+ * to write into the rootfs or /proc (the console in the process issue). */
+static int step_rootfs_finalize(sk_init_ctx *ctx, sk_error **err) {
+  sk_rootfs_ctx r = rootfs_ctx(ctx);
+  return sk_rootfs_finalize(ctx->cfg, &r, err);
+}
+
+static const char *env_get(char **env, size_t n, const char *key) {
+  size_t kl = strlen(key);
+  for (size_t i = 0; i < n; i++)
+    if (strncmp(env[i], key, kl) == 0 && env[i][kl] == '=') return env[i] + kl + 1;
+  return NULL;
+}
+
+static bool is_executable(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+/* Step: the working directory, inside the container (after pivot, so it can't name a host path;
+ * checked again after chdir against a leaked fd or a symlink out: CVE-2024-21626). */
+static int step_cwd(sk_init_ctx *ctx, sk_error **err) {
+  const oci_process *p = ctx->cfg->process;
+  const char *cwd = p->cwd && *p->cwd ? p->cwd : "/";
+  if (cwd[0] != '/')
+    return sk_error_set(err, EINVAL, "process.cwd", "\"%s\" is not an absolute path", cwd);
+  if (chdir(cwd) < 0)
+    return sk_error_set(err, errno, "process.cwd", "chdir to \"%s\" in the container", cwd);
+  char buf[4096];
+  if (!getcwd(buf, sizeof(buf)))
+    return sk_error_set(err, errno, "process.cwd",
+                        "\"%s\" is outside the container's root filesystem", cwd);
+  return 0;
+}
+
+/* Step: find args[0] now, so that a missing program fails `create`, not `start` (as runc does). */
+static int step_resolve_exec(sk_init_ctx *ctx, sk_error **err) {
+  const oci_process *p = ctx->cfg->process;
+  if (!p->args_len || !p->args[0] || !*p->args[0])
+    return sk_error_set(err, EINVAL, "process.args", "no program to run: process.args is empty");
+  const char *a0 = p->args[0];
+  if (strchr(a0, '/')) {
+    struct stat st;
+    if (stat(a0, &st) < 0)
+      return sk_error_set(err, errno, "process.args", "exec: \"%s\": stat %s", a0, a0);
+    if (!S_ISREG(st.st_mode) || access(a0, X_OK) < 0)
+      return sk_error_set(err, EACCES, "process.args", "exec: \"%s\": not an executable file", a0);
+    ctx->exec_path = sk_xstrdup(a0);
+    return 0;
+  }
+  const char *path = env_get(p->env, p->env_len, "PATH");
+  _cleanup_free_ char *dirs = sk_xstrdup(path ? path : DEFAULT_PATH);
+  char *save = NULL;
+  for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+    _cleanup_free_ char *cand = sk_xasprintf("%s/%s", *d ? d : ".", a0);
+    if (is_executable(cand)) {
+      ctx->exec_path = sk_steal_ptr(&cand);
+      return 0;
+    }
+  }
+  return sk_error_set(err, ENOENT, "process.args", "exec: \"%s\": executable file not found in $PATH",
+                      a0);
+}
+
+/* Step: no fd of skiff's reaches the container (CVE-2024-21626): everything from 3 + preserved
+ * on is close-on-exec; the preserved ones (3 .. 3+N-1) are passed on as they are. Last before
+ * READY, so no later step opens an fd that would escape this. */
+static int step_fds(sk_init_ctx *ctx, sk_error **err) {
+  unsigned int first = 3 + (unsigned int)ctx->preserve_fds;
+  if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    return sk_error_errno(err, "mark skiff's file descriptors close-on-exec");
+  for (int fd = 3; fd < (int)first; fd++) {
+    int fl = fcntl(fd, F_GETFD);
+    if (fl >= 0 && fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
+      return sk_error_set(err, errno, NULL, "pass preserved fd %d", fd);
+  }
+  return 0;
+}
+
+typedef int (*step_fn)(sk_init_ctx *, sk_error **);
+static const struct {
+  const char *what;
+  step_fn fn;
+} steps[] = {
+    {"map the user namespace", step_user_namespace},
+    {"wait for the cgroup", step_wait_parent},
+    {"set the hostname", step_hostname},
+    {"set up the root filesystem", step_rootfs},
+    {"finish the root filesystem", step_rootfs_finalize},
+    {"enter the working directory", step_cwd},
+    {"find the program", step_resolve_exec},
+    {"close skiff's file descriptors", step_fds},
+};
+
+static int wait_for_start(sk_init_ctx *ctx, sk_error **err) {
+  if (ctx->fifo_fd < 0) {
+    sk_sync_msg m;
+    return sk_sync_expect(ctx->sync_fd, SK_SYNC_GO, &m, err);
+  }
+  char c;
+  ssize_t r;
+  do {
+    r = read(ctx->fifo_fd, &c, 1);
+  } while (r < 0 && errno == EINTR);
+  if (r != 1) return sk_error_errno(err, "wait for start on exec.fifo");
+  return 0;
+}
+
+int sk_init_main(sk_init_ctx *ctx) {
+  _cleanup_error_ sk_error *err = NULL;
+  /* The parent blocked the signals it forwards; the user's program starts with none blocked. */
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+
+  for (size_t i = 0; i < SK_ARRAY_SIZE(steps); i++) {
+    if (steps[i].fn(ctx, &err) < 0) {
+      sk_sync_send_error(ctx->sync_fd, err);
+      return 1;
+    }
+  }
+  if (sk_sync_send(ctx->sync_fd, SK_SYNC_READY, NULL, 0, &err) < 0 || wait_for_start(ctx, &err) < 0) {
+    sk_sync_send_error(ctx->sync_fd, err);
+    return 1;
+  }
+  const oci_process *p = ctx->cfg->process;
+  execve(ctx->exec_path, p->args, p->env ? p->env : (char *[]){NULL});
+  /* Only `run` still listens (its sync socket closes on a successful exec). */
+  sk_error_set(&err, errno, "process.args", "exec \"%s\"", ctx->exec_path);
+  sk_sync_send_error(ctx->sync_fd, err);
+  _cleanup_free_ char *msg = sk_error_format(err);
+  dprintf(2, "skiff: %s\n", msg);
+  return 127;
+}

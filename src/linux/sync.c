@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Parent <-> init messages over a SOCK_SEQPACKET socketpair. */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "skiff/sync.h"
+#include "skiff/util.h"
+
+int sk_sync_pair(int fds[2], sk_error **err) {
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
+    return sk_error_errno(err, "create the sync socketpair");
+  return 0;
+}
+
+int sk_sync_send(int fd, sk_sync_type type, const void *data, uint32_t len, sk_error **err) {
+  sk_sync_msg m = {.type = type, .len = len};
+  if (len > sizeof(m.data)) len = m.len = sizeof(m.data);
+  if (len) memcpy(m.data, data, len);
+  ssize_t w;
+  do {
+    w = send(fd, &m, offsetof(sk_sync_msg, data) + len, MSG_NOSIGNAL);
+  } while (w < 0 && errno == EINTR);
+  if (w < 0) return sk_error_errno(err, "send to the container init");
+  return 0;
+}
+
+int sk_sync_recv(int fd, sk_sync_msg *m, sk_error **err) {
+  ssize_t r;
+  do {
+    r = recv(fd, m, sizeof(*m), 0);
+  } while (r < 0 && errno == EINTR);
+  if (r < 0) return sk_error_errno(err, "receive from the container init");
+  if (r == 0)
+    return sk_error_set(err, EPIPE, NULL, "the container init exited before it was set up");
+  if ((size_t)r < offsetof(sk_sync_msg, data) || m->len != (size_t)r - offsetof(sk_sync_msg, data))
+    return sk_error_set(err, EPROTO, NULL, "malformed message from the container init");
+  return 0;
+}
+
+/* Error wire format: for each error of the chain: "errnum\0path\0msg\0" (path may be empty). */
+void sk_sync_send_error(int fd, const sk_error *e) {
+  char buf[sizeof(((sk_sync_msg *)0)->data)];
+  size_t n = 0;
+  for (; e; e = e->next) {
+    int w = snprintf(buf + n, sizeof(buf) - n, "%d%c%s%c%s", e->errnum, 0, e->path ? e->path : "",
+                     0, e->msg ? e->msg : "");
+    if (w < 0 || (size_t)w + 1 >= sizeof(buf) - n) break;
+    n += (size_t)w + 1;
+  }
+  sk_sync_send(fd, SK_SYNC_ERROR, buf, (uint32_t)n, NULL);
+}
+
+int sk_sync_decode_error(const sk_sync_msg *m, sk_error **err) {
+  size_t i = 0;
+  int count = 0;
+  while (i < m->len) {
+    const char *num = m->data + i;
+    size_t l1 = strnlen(num, m->len - i);
+    if (i + l1 + 1 >= m->len) break;
+    const char *path = num + l1 + 1;
+    size_t l2 = strnlen(path, m->len - i - l1 - 1);
+    if (i + l1 + l2 + 2 >= m->len) break;
+    const char *msg = path + l2 + 1;
+    size_t l3 = strnlen(msg, m->len - i - l1 - l2 - 2);
+    char msgbuf[sizeof(m->data)];
+    memcpy(msgbuf, msg, l3);
+    msgbuf[l3] = 0;
+    sk_error_set(err, atoi(num), *path ? path : NULL, "%s", msgbuf);
+    count++;
+    i += l1 + l2 + l3 + 3;
+  }
+  if (!count) sk_error_set(err, 0, NULL, "the container init failed (no reason given)");
+  return -1;
+}
+
+int sk_sync_expect(int fd, sk_sync_type want, sk_sync_msg *m, sk_error **err) {
+  if (sk_sync_recv(fd, m, err) < 0) return -1;
+  if (m->type == SK_SYNC_ERROR) return sk_sync_decode_error(m, err);
+  if (m->type != (uint32_t)want)
+    return sk_error_set(err, EPROTO, NULL, "unexpected message %u from the container init (wanted %d)",
+                        m->type, want);
+  return 0;
+}
