@@ -9,10 +9,10 @@
 #include "skiff/error.h"
 #include "skiff/namespaces.h"
 
-struct oci_config;
+#include "skiff/oci.h"
 
 typedef struct sk_init_ctx {
-  const struct oci_config *cfg;
+  const oci_config *cfg;
   const char *bundle;  /* absolute */
   const char *rootfs;  /* absolute */
   const char *id;

@@ -8,7 +8,7 @@
 
 #include "skiff/error.h"
 
-struct oci_config;
+#include "skiff/oci.h"
 
 enum { SK_NS_USER = 0, SK_NS_MNT, SK_NS_PID, SK_NS_NET, SK_NS_IPC, SK_NS_UTS, SK_NS_CGROUP, SK_NS_TIME, SK_NS_COUNT };
 
@@ -28,16 +28,16 @@ const char *sk_ns_proc_name(int i);
 
 /* Read linux.namespaces, open every namespace path (from the host, before anything is created),
  * and decide the way to spawn. Errors name linux.namespaces[i]. */
-int sk_ns_plan_make(const struct oci_config *cfg, sk_ns_plan *plan, sk_error **err);
+int sk_ns_plan_make(const oci_config *cfg, sk_ns_plan *plan, sk_error **err);
 void sk_ns_plan_close(sk_ns_plan *plan);
 
 /* In the child: setns into every joined namespace whose flag is in `mask`, user namespace first. */
 int sk_ns_join(const sk_ns_plan *plan, int mask, sk_error **err);
 
 /* From the parent: write /proc/PID/{uid_map,gid_map} from linux.uidMappings/gidMappings. */
-int sk_ns_write_id_maps(pid_t pid, const struct oci_config *cfg, sk_error **err);
+int sk_ns_write_id_maps(pid_t pid, const oci_config *cfg, sk_error **err);
 
 /* In the first stage, after unshare(CLONE_NEWTIME): write /proc/self/timens_offsets. */
-int sk_ns_write_time_offsets(const struct oci_config *cfg, sk_error **err);
+int sk_ns_write_time_offsets(const oci_config *cfg, sk_error **err);
 
 #endif

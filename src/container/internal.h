@@ -9,13 +9,13 @@
 #include "skiff/container.h"
 #include "skiff/state.h"
 
-struct oci_config;
+#include "skiff/oci.h"
 
 /* A container being created: everything the parent holds until it exits (create) or the
  * container ends (run). */
 typedef struct sk_building {
   sk_container_dir *dir;
-  struct oci_config *cfg;
+  oci_config *cfg;
   char *bundle;
   char *rootfs;
   pid_t pid;      /* host pid of the init, 0 until known */

@@ -148,3 +148,22 @@ int sk_ns_write_id_maps(pid_t pid, const oci_config *cfg, sk_error **err) {
     return -1;
   return write_map(pid, "gid_map", lx->gid_mappings, lx->gid_mappings_len, "linux.gidMappings", err);
 }
+
+int sk_ns_write_time_offsets(const oci_config *cfg, sk_error **err) {
+  const oci_time_offsets *t = cfg->linux->time_offsets;
+  char buf[256];
+  size_t len = 0;
+  const struct {
+    const char *name;
+    const oci_time_offset *o;
+  } clocks[] = {{"monotonic", t->monotonic}, {"boottime", t->boottime}};
+  for (size_t i = 0; i < SK_ARRAY_SIZE(clocks); i++) {
+    if (!clocks[i].o) continue;
+    len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s %lld %u\n", clocks[i].name,
+                            (long long)clocks[i].o->secs, clocks[i].o->nanosecs);
+  }
+  _cleanup_close_ int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || write(fd, buf, len) != (ssize_t)len)
+    return sk_error_set(err, errno, "linux.timeOffsets", "write /proc/self/timens_offsets");
+  return 0;
+}
