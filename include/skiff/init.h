@@ -25,6 +25,7 @@ typedef struct sk_init_ctx {
   int preserve_fds;    /* fds 3 .. 3+preserve_fds-1 reach the container */
   /* Filled by the init itself. */
   char *exec_path;     /* args[0] resolved on the container's PATH */
+  int tramp_fd;        /* the exec trampoline's sealed memfd (exec.c) */
 } sk_init_ctx;
 
 /* In the parent: start the init (through a first stage when ctx->ns.two_stage). *first is the

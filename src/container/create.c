@@ -125,7 +125,7 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
              sk_error **err) {
   memset(b, 0, sizeof(*b));
   b->sync_fd = -1;
-  sk_init_ctx ctx = {.fifo_fd = -1, .sync_fd = -1};
+  sk_init_ctx ctx = {.fifo_fd = -1, .sync_fd = -1, .tramp_fd = -1};
   int fds[2] = {-1, -1};
   _cleanup_close_ int fifo = -1;
   sk_sync_msg m;

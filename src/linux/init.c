@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "init_steps.h"
+#include "skiff/exec.h"
 #include "skiff/oci.h"
 #include "skiff/rootfs.h"
 #include "skiff/sync.h"
@@ -145,6 +146,13 @@ static int step_resolve_exec(sk_init_ctx *ctx, sk_error **err) {
                       a0);
 }
 
+/* Step: the sealed memfd the user's program is started from (exec.c says why). Before the fd
+ * step, which sees it close-on-exec like every fd of ours. */
+static int step_trampoline(sk_init_ctx *ctx, sk_error **err) {
+  ctx->tramp_fd = sk_exec_trampoline_fd(err);
+  return ctx->tramp_fd < 0 ? -1 : 0;
+}
+
 /* Step: no fd of skiff's reaches the container (CVE-2024-21626): everything from 3 + preserved
  * on is close-on-exec; the preserved ones (3 .. 3+N-1) are passed on as they are. Last before
  * READY, so no later step opens an fd that would escape this. */
@@ -172,6 +180,7 @@ static const struct {
     {"finish the root filesystem", step_rootfs_finalize},
     {"enter the working directory", step_cwd},
     {"find the program", step_resolve_exec},
+    {"prepare the exec trampoline", step_trampoline},
     {"close skiff's file descriptors", step_fds},
 };
 
@@ -207,7 +216,7 @@ int sk_init_main(sk_init_ctx *ctx) {
     return 1;
   }
   const oci_process *p = ctx->cfg->process;
-  execve(ctx->exec_path, p->args, p->env ? p->env : (char *[]){NULL});
+  sk_exec_program(ctx->tramp_fd, ctx->exec_path, p->args, p->env ? p->env : (char *[]){NULL});
   /* Only `run` still listens (its sync socket closes on a successful exec). */
   sk_error_set(&err, errno, "process.args", "exec \"%s\"", ctx->exec_path);
   sk_sync_send_error(ctx->sync_fd, err);
