@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""skiff vs runc vs crun, in one run, interleaved, reported as ratios.
+
+Usage: bench/bench.py [--skiff PATH] [--iterations N] [--runtimes skiff,crun,runc]
+
+Measures, per runtime: `run` of /bin/true (wall time), the create / start / delete phases,
+peak RSS of the runtime process (wait4's ru_maxrss, which includes the children it reaps),
+and the size of its binary. Absolute times on a shared VM are noise; the ratios are the result.
+
+crun 1.8 refuses this machine's hybrid cgroup layout, so the whole benchmark runs in a private
+mount namespace with an empty tmpfs over /sys/fs/cgroup/unified (for every runtime alike).
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import ctypes
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+
+
+def in_private_mountns():
+    if os.environ.get('SKIFF_BENCH_NS') == '1':
+        return
+    os.environ['SKIFF_BENCH_NS'] = '1'
+    script = ('mount --make-rprivate / && '
+              'if mountpoint -q /sys/fs/cgroup/unified; then mount -t tmpfs none /sys/fs/cgroup/unified; fi && '
+              'exec "$0" "$@"')
+    os.execvp('unshare', ['unshare', '-m', 'sh', '-c', script, sys.executable] + sys.argv)
+
+
+def set_subreaper():
+    libc = ctypes.CDLL(None, use_errno=True)
+    PR_SET_CHILD_SUBREAPER = 36
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def make_bundle(d, args):
+    rootfs = os.path.join(d, 'rootfs')
+    os.makedirs(os.path.join(rootfs, 'bin'))
+    for sub in ('proc', 'dev', 'sys', 'tmp', 'etc'):
+        os.makedirs(os.path.join(rootfs, sub), exist_ok=True)
+    shutil.copy('/bin/busybox', os.path.join(rootfs, 'bin', 'busybox'))
+    for applet in ('sh', 'true', 'sleep', 'cat'):
+        os.symlink('busybox', os.path.join(rootfs, 'bin', applet))
+    subprocess.run(['runc', 'spec', '-b', d], check=True)
+    cfgp = os.path.join(d, 'config.json')
+    cfg = json.load(open(cfgp))
+    cfg['process']['terminal'] = False
+    cfg['process']['args'] = args
+    json.dump(cfg, open(cfgp, 'w'), indent=2)
+    return d
+
+
+MAXRSS = None
+
+
+def build_maxrss(tmp):
+    global MAXRSS
+    MAXRSS = os.path.join(tmp, 'maxrss')
+    subprocess.run(['cc', '-O2', '-static', '-o', MAXRSS, os.path.join(HERE, 'maxrss.c')], check=True)
+
+
+def timed(argv, stdin=subprocess.DEVNULL):
+    """Wall time of argv (through the maxrss launcher, whose cost is the same for every
+    runtime) and argv's peak RSS."""
+    # stderr goes to a file: a created container keeps the runtime's stdio open.
+    with tempfile.TemporaryFile() as errf:
+        r, w = os.pipe()
+        t0 = time.perf_counter()
+        p = subprocess.Popen([MAXRSS] + argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=errf,
+                             pass_fds=(w,), env=dict(os.environ, MAXRSS_FD=str(w)))
+        os.close(w)
+        p.wait()
+        dt = time.perf_counter() - t0
+        rss = int(os.read(r, 64).decode().strip() or 0)
+        os.close(r)
+        errf.seek(0)
+        err = errf.read().decode(errors='replace')
+    if p.returncode != 0:
+        raise RuntimeError('%s failed (%d): %s' % (' '.join(argv), p.returncode, err.strip()))
+    return dt, rss
+
+
+def reap():
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--skiff', default=os.path.join(TOP, 'build', 'skiff'))
+    ap.add_argument('--iterations', type=int, default=30)
+    ap.add_argument('--runtimes', default='skiff,crun,runc')
+    a = ap.parse_args()
+    in_private_mountns()
+    set_subreaper()
+    paths = {'skiff': os.path.abspath(a.skiff), 'crun': shutil.which('crun'), 'runc': shutil.which('runc')}
+    names = [n for n in a.runtimes.split(',') if paths.get(n)]
+    tmp = tempfile.mkdtemp(prefix='skiff-bench-')
+    try:
+        build_maxrss(tmp)
+        bundle = make_bundle(os.path.join(tmp, 'bundle'), ['/bin/true'])
+        roots = {n: os.path.join(tmp, 'root-' + n) for n in names}
+        res = {n: {'run': [], 'create': [], 'start': [], 'delete': [], 'rss': []} for n in names}
+        for i in range(a.iterations):
+            order = names[i % len(names):] + names[:i % len(names)]  # interleaved, rotating
+            for n in order:
+                r, root = paths[n], roots[n]
+                cid = 'skiff-bench-%s-%d' % (n, i)
+                dt, rss = timed([r, '--root', root, 'run', '--bundle', bundle, cid])
+                res[n]['run'].append(dt)
+                res[n]['rss'].append(rss)
+                # Phases: create, start (/bin/true then exits), delete.
+                cid2 = cid + '-p'
+                dt, _ = timed([r, '--root', root, 'create', '--bundle', bundle, cid2])
+                res[n]['create'].append(dt)
+                dt, _ = timed([r, '--root', root, 'start', cid2])
+                res[n]['start'].append(dt)
+                for _ in range(200):  # wait for /bin/true to end (we are its subreaper)
+                    st = subprocess.run([r, '--root', root, 'state', cid2], capture_output=True, text=True)
+                    if '"stopped"' in st.stdout:
+                        break
+                    reap()
+                    time.sleep(0.002)
+                dt, _ = timed([r, '--root', root, 'delete', cid2])
+                res[n]['delete'].append(dt)
+                reap()
+        med = {n: {k: statistics.median(v) for k, v in res[n].items()} for n in names}
+        print('benchmark: %d iterations, interleaved; medians (ms), peak RSS (KiB), binary size (KiB)' % a.iterations)
+        print('%-8s %9s %9s %9s %9s %9s %9s' % ('runtime', 'run', 'create', 'start', 'delete', 'rss', 'size'))
+        for n in names:
+            m = med[n]
+            print('%-8s %9.2f %9.2f %9.2f %9.2f %9d %9d' % (n, m['run'] * 1e3, m['create'] * 1e3, m['start'] * 1e3,
+                                                           m['delete'] * 1e3, m['rss'], os.path.getsize(paths[n]) // 1024))
+        if 'skiff' in names:
+            for peer in names:
+                if peer == 'skiff':
+                    continue
+                print('skiff/%s ratios: run %.2f  create %.2f  start %.2f  delete %.2f  rss %.2f  size %.2f' % (
+                    peer, med['skiff']['run'] / med[peer]['run'], med['skiff']['create'] / med[peer]['create'],
+                    med['skiff']['start'] / med[peer]['start'], med['skiff']['delete'] / med[peer]['delete'],
+                    med['skiff']['rss'] / med[peer]['rss'],
+                    os.path.getsize(paths['skiff']) / os.path.getsize(paths[peer])))
+    finally:
+        for n in names:
+            subprocess.run([paths[n], '--root', roots[n], 'list', '-q'], capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    main()
