@@ -5,6 +5,8 @@
 # binary under test ($SKIFF) with --root "$ROOT". teardown force-deletes whatever the test
 # left in $ROOT and removes the temp dir, also when the test failed.
 
+bats_require_minimum_version 1.5.0
+
 SKIFF="${SKIFF:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)/build/skiff}"
 
 setup() {
@@ -108,3 +110,16 @@ start_zombie() {
 
 # RFC 3339 with a zone.
 RFC3339_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$'
+
+# validate_schema SCHEMA_FILE DOCUMENT: against the runtime-spec schema (skips without it).
+validate_schema() {
+	local d dir=""
+	for d in "$BATS_TEST_DIRNAME/../../../shared/reference" /work/shared/reference; do
+		[ -f "$d/oci-runtime-spec/schema/$1" ] && dir="$d/oci-runtime-spec/schema" && break
+	done
+	[ -n "$dir" ] || skip "runtime-spec schema not found"
+	run python3 "$BATS_TEST_DIRNAME/validate-schema.py" "$dir" "$1" "$2"
+	[ "$status" -ne 77 ] || skip "python3-jsonschema not installed"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
