@@ -113,13 +113,12 @@ int sk_cli_main(int argc, char **argv) {
   const sk_option opts[] = GLOBAL_OPTIONS(o);
   const sk_cmd_info info = {"", "", NULL};
   sk_error *err = NULL;
-  char **pos = NULL;
+  _cleanup_free_ char **pos = NULL;
   int npos = 0;
   if (argc < 1) return 1;
   if (sk_opts_parse(&info, opts, SK_ARRAY_SIZE(opts), argc - 1, argv + 1,
                     SK_OPTS_STOP_AT_ARG | SK_OPTS_NO_HELP, &pos, &npos, &err) < 0)
     return fail(err, 1);
-  _cleanup_free_ char **pos_owner = pos;
   if (o.version) {
     print_version();
     return 0;
