@@ -19,29 +19,11 @@ PASSED=0 FAILED=0 SKIPPED=0
 
 log() { printf '\n=== %s\n' "$*"; }
 
+. contrib/install-deps.sh
+
 install_missing() {
-	local pkgs=(meson ninja-build pkg-config gcc libseccomp-dev libyajl-dev libcap-dev bats
-		busybox-static jq clang libclang-rt-14-dev)
-	local optional=(python3-jsonschema runc util-linux)
-	local missing=() p
-	for p in "${pkgs[@]}" "${optional[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	log "installing: ${missing[*]}"
-	if [ "$(id -u)" != 0 ]; then
-		echo "not root: cannot install ${missing[*]}; continuing with what is there"
-		return 0
-	fi
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq || true
-	# Required ones first, in one go; optional ones one by one (a missing one only skips tests).
-	local req=() opt=()
-	for p in "${missing[@]}"; do
-		if [[ " ${optional[*]} " == *" $p "* ]]; then opt+=("$p"); else req+=("$p"); fi
-	done
-	[ ${#req[@]} -eq 0 ] || apt-get install -y -qq "${req[@]}" || echo "warning: could not install ${req[*]}"
-	for p in "${opt[@]}"; do apt-get install -y -qq "$p" >/dev/null 2>&1 || echo "note: $p not installed"; done
+	skiff_install_deps "$SKIFF_BUILD_DEPS bats busybox-static jq clang libclang-rt-14-dev" \
+		"python3-jsonschema runc util-linux"
 }
 
 # build DIR [meson options...]: configure (once) and build. Counts a failed build as a failure.
