@@ -34,12 +34,10 @@ int sk_cmd_checkpoint(sk_cli *cli, int argc, char **argv, sk_error **err) {
        "skip in-flight TCP connections"},
       {"link-remap", 0, SK_OPT_BOOL, &link_remap, NULL, "allow one to link unlinked files back"},
   };
-  _cleanup_free_ char **pos = NULL;
-  int npos = 0;
-  int r = SK_CLI_PARSE(&info, opts, argc, argv, 0, 1, 1, &pos, &npos, err);
+  const char *id = NULL;
+  int r = SK_CLI_PARSE_ID(&info, opts, argc, argv, &id, err);
   sk_strv_clear(&c.empty_ns);
   if (r < 0) return -1;
   /* r == SK_OPTS_HELP: the help is printed; fail anyway (see the top of the file). */
-  if (r == SK_OPTS_OK && sk_cli_check_id(pos[0], err) < 0) return -1;
   return sk_cli_not_implemented("checkpoint", err);
 }

@@ -210,3 +210,21 @@ int sk_cli_flush_stdout(const char *what, sk_error **err) {
   if (fflush(stdout) == 0 && !ferror(stdout)) return 0;
   return sk_error_errno(err, "cannot write %s to stdout", what);
 }
+
+int sk_cli_parse_id(const sk_cmd_info *info, const sk_option *opts, size_t nopts, int argc,
+                    char **argv, const char **id, sk_error **err) {
+  _cleanup_free_ char **pos = NULL;
+  int npos = 0;
+  int r = sk_cli_parse(info, opts, nopts, argc, argv, 0, 1, 1, &pos, &npos, err);
+  if (r != SK_OPTS_OK) return r;
+  if (sk_cli_check_id(pos[0], err) < 0) return -1;
+  *id = pos[0];
+  return SK_OPTS_OK;
+}
+
+int sk_cli_not_implemented_id(const sk_cmd_info *info, int argc, char **argv, sk_error **err) {
+  const char *id = NULL;
+  int r = sk_cli_parse_id(info, NULL, 0, argc, argv, &id, err);
+  if (r != SK_OPTS_OK) return r < 0 ? -1 : 0;
+  return sk_cli_not_implemented(info->name, err);
+}

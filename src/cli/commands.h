@@ -51,7 +51,17 @@ int sk_cli_parse(const sk_cmd_info *info, const sk_option *opts, size_t nopts, i
                  char **argv, unsigned flags, int min, int max, char ***pos, int *npos,
                  sk_error **err);
 
-/* Check argument count and validate argv's container id. */
+/* Parse a command whose one positional argument is the container id: *id is set (and
+ * validated) when the result is SK_OPTS_OK. */
+int sk_cli_parse_id(const sk_cmd_info *info, const sk_option *opts, size_t nopts, int argc,
+                    char **argv, const char **id, sk_error **err);
+#define SK_CLI_PARSE_ID(info, opts, argc, argv, id, err)                                           \
+  sk_cli_parse_id((info), (opts), SK_ARRAY_SIZE(opts), (argc), (argv), (id), (err))
+
+/* A command of a capability not built yet that takes only the container id. */
+int sk_cli_not_implemented_id(const sk_cmd_info *info, int argc, char **argv, sk_error **err);
+
+/* Validate a container id. */
 int sk_cli_check_id(const char *id, sk_error **err);
 
 /* Flush stdout; a failed write is an error ("cannot write <what> to stdout"). */

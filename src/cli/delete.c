@@ -14,10 +14,8 @@ int sk_cmd_delete(sk_cli *cli, int argc, char **argv, sk_error **err) {
       {"force", 'f', SK_OPT_BOOL, &force, NULL,
        "kill the container (SIGKILL) if it is still running, then delete it"},
   };
-  _cleanup_free_ char **pos = NULL;
-  int npos = 0;
-  int r = SK_CLI_PARSE(&info, opts, argc, argv, 0, 1, 1, &pos, &npos, err);
+  const char *id = NULL;
+  int r = SK_CLI_PARSE_ID(&info, opts, argc, argv, &id, err);
   if (r != SK_OPTS_OK) return r < 0 ? -1 : 0;
-  if (sk_cli_check_id(pos[0], err) < 0) return -1;
-  return sk_container_delete(&cli->g, pos[0], force, err) < 0 ? -1 : 0;
+  return sk_container_delete(&cli->g, id, force, err) < 0 ? -1 : 0;
 }

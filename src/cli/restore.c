@@ -29,11 +29,8 @@ int sk_cmd_restore(sk_cli *cli, int argc, char **argv, sk_error **err) {
       {"lsm-mount-context", 0, SK_OPT_STRING, &lsm_mount_context, "CONTEXT",
        "SELinux mount context of the restored container's mounts"},
   };
-  _cleanup_free_ char **pos = NULL;
-  int npos = 0;
-  int r = SK_CLI_PARSE(&info, opts, argc, argv, 0, 1, 1, &pos, &npos, err);
+  int r = SK_CLI_PARSE_ID(&info, opts, argc, argv, &o.id, err);
   sk_strv_clear(&c.empty_ns);
   if (r != SK_OPTS_OK) return r < 0 ? -1 : 0;
-  if (sk_cli_check_id(pos[0], err) < 0) return -1;
   return sk_cli_not_implemented("restore", err);
 }

@@ -18,12 +18,8 @@ int sk_cmd_run(sk_cli *cli, int argc, char **argv, sk_error **err) {
       {"no-subreaper", 0, SK_OPT_BOOL, &o.no_subreaper, NULL,
        "do not make skiff a subreaper of the container's processes"},
   };
-  _cleanup_free_ char **pos = NULL;
-  int npos = 0;
-  int r = SK_CLI_PARSE(&info, opts, argc, argv, 0, 1, 1, &pos, &npos, err);
+  int r = SK_CLI_PARSE_ID(&info, opts, argc, argv, &o.id, err);
   if (r != SK_OPTS_OK) return r < 0 ? -1 : 0;
-  o.id = pos[0];
-  if (sk_cli_check_id(o.id, err) < 0) return -1;
   int status = 0;
   if (sk_container_run(&cli->g, &o, &status, err) < 0) return -1;
   return status;

@@ -7,10 +7,8 @@ static const sk_cmd_info info = {"start", "<container-id>",
                                  "Run the user process of a created container (see 'create')."};
 
 int sk_cmd_start(sk_cli *cli, int argc, char **argv, sk_error **err) {
-  _cleanup_free_ char **pos = NULL;
-  int npos = 0;
-  int r = sk_cli_parse(&info, NULL, 0, argc, argv, 0, 1, 1, &pos, &npos, err);
+  const char *id = NULL;
+  int r = sk_cli_parse_id(&info, NULL, 0, argc, argv, &id, err);
   if (r != SK_OPTS_OK) return r < 0 ? -1 : 0;
-  if (sk_cli_check_id(pos[0], err) < 0) return -1;
-  return sk_container_start(&cli->g, pos[0], err) < 0 ? -1 : 0;
+  return sk_container_start(&cli->g, id, err) < 0 ? -1 : 0;
 }

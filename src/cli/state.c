@@ -12,12 +12,11 @@ static const sk_cmd_info info = {
     "created, annotations, owner). pid is 0 and status \"stopped\" once the init has exited."};
 
 int sk_cmd_state(sk_cli *cli, int argc, char **argv, sk_error **err) {
-  _cleanup_free_ char **pos = NULL;
-  int npos = 0;
-  int r = sk_cli_parse(&info, NULL, 0, argc, argv, 0, 1, 1, &pos, &npos, err);
+  const char *id = NULL;
+  int r = sk_cli_parse_id(&info, NULL, 0, argc, argv, &id, err);
   if (r != SK_OPTS_OK) return r < 0 ? -1 : 0;
   sk_state *s = NULL;
-  if (sk_state_read(cli->g.root, pos[0], &s, err) < 0) return -1;
+  if (sk_state_read(cli->g.root, id, &s, err) < 0) return -1;
   sk_state_refresh(s);
   free(s->owner);
   s->owner = sk_xstrdup(""); /* runc leaves owner empty in state */

@@ -43,10 +43,8 @@ int sk_cmd_update(sk_cli *cli, int argc, char **argv, sk_error **err) {
       {"mem-bw-schema", 0, SK_OPT_STRING, &u.mem_bw_schema, "SCHEMA",
        "Intel RDT memory bandwidth schema"},
   };
-  _cleanup_free_ char **pos = NULL;
-  int npos = 0;
-  int r = SK_CLI_PARSE(&info, opts, argc, argv, 0, 1, 1, &pos, &npos, err);
+  const char *id = NULL;
+  int r = SK_CLI_PARSE_ID(&info, opts, argc, argv, &id, err);
   if (r != SK_OPTS_OK) return r < 0 ? -1 : 0;
-  if (sk_cli_check_id(pos[0], err) < 0) return -1;
   return sk_cli_not_implemented("update", err);
 }

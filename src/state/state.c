@@ -157,15 +157,20 @@ static int not_exist(const char *id, sk_error **err) {
   return sk_error_set(err, ENOENT, NULL, "container %s does not exist", id);
 }
 
-int sk_state_open_dir(const char *root, const char *id, sk_container_dir **out, sk_error **err) {
+/* Open <root>/<id> (a directory, not a symlink); *path is set for messages. */
+static int open_container(const char *root, const char *id, char **path, sk_error **err) {
   if (sk_state_validate_id(id, err) < 0) return -1;
-  _cleanup_free_ char *path = sk_xasprintf("%s/%s", root, id);
-  _cleanup_close_ int fd = open(path, O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP) return not_exist(id, err);
-    return sk_error_set(err, errno, NULL, "cannot open the state of container %s (%s)", id, path);
-  }
-  if (lock_fd(fd, path, err) < 0) return -1;
+  *path = sk_xasprintf("%s/%s", root, id);
+  int fd = open(*path, O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd >= 0) return fd;
+  if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP) return not_exist(id, err);
+  return sk_error_set(err, errno, NULL, "cannot open the state of container %s (%s)", id, *path);
+}
+
+int sk_state_open_dir(const char *root, const char *id, sk_container_dir **out, sk_error **err) {
+  _cleanup_free_ char *path = NULL;
+  _cleanup_close_ int fd = open_container(root, id, &path, err);
+  if (fd < 0 || lock_fd(fd, path, err) < 0) return -1;
   struct stat st;
   /* Deleted while we waited for the lock. */
   if (fstat(fd, &st) < 0 || st.st_nlink == 0) return not_exist(id, err);
@@ -332,14 +337,9 @@ int sk_state_load(sk_container_dir *d, sk_state **out, sk_error **err) {
 }
 
 int sk_state_read(const char *root, const char *id, sk_state **out, sk_error **err) {
-  if (sk_state_validate_id(id, err) < 0) return -1;
-  _cleanup_free_ char *path = sk_xasprintf("%s/%s", root, id);
-  _cleanup_close_ int fd = open(path, O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP) return not_exist(id, err);
-    return sk_error_set(err, errno, NULL, "cannot open the state of container %s (%s)", id, path);
-  }
-  return load_at(fd, id, out, err);
+  _cleanup_free_ char *path = NULL;
+  _cleanup_close_ int fd = open_container(root, id, &path, err);
+  return fd < 0 ? -1 : load_at(fd, id, out, err);
 }
 
 void sk_state_free(sk_state *s) {
