@@ -8,6 +8,8 @@
 #     against it (env SKIFF = the binary),
 #  4. rebuilds with clang, ASan + UBSan (dynamic; build-asan/) and runs the unit and the
 #     integration tests again. On by default (the suites are quick); SKIFF_SANITIZE=0 skips it.
+#  5. runs the libFuzzer targets (tests/fuzz.sh, when present) for SKIFF_FUZZ_SECONDS
+#     (default 30; 0 skips); each target run counts as one test.
 #
 # Counts passes, failures and skips over everything; the LAST line is exactly
 # "N passed, N failed, N skipped". Exit status non-zero if anything failed.
@@ -98,6 +100,17 @@ if [ "${SKIFF_SANITIZE:-1}" != 0 ]; then
 	fi
 else
 	log "sanitizer build skipped (SKIFF_SANITIZE=0)"
+fi
+
+if [ -f tests/fuzz.sh ] && [ "${SKIFF_FUZZ_SECONDS:-30}" != 0 ]; then
+	log "fuzzing (tests/fuzz.sh, ${SKIFF_FUZZ_SECONDS:-30}s)"
+	if bash tests/fuzz.sh "${SKIFF_FUZZ_SECONDS:-30}" >build-fuzz.log 2>&1; then
+		PASSED=$((PASSED + 1))
+		tail -3 build-fuzz.log
+	else
+		FAILED=$((FAILED + 1))
+		tail -40 build-fuzz.log
+	fi
 fi
 
 echo

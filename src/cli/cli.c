@@ -117,8 +117,13 @@ int sk_cli_main(int argc, char **argv) {
   int npos = 0;
   if (argc < 1) return 1;
   if (sk_opts_parse(&info, opts, SK_ARRAY_SIZE(opts), argc - 1, argv + 1,
-                    SK_OPTS_STOP_AT_ARG | SK_OPTS_NO_HELP, &pos, &npos, &err) < 0)
+                    SK_OPTS_STOP_AT_ARG | SK_OPTS_NO_HELP, &pos, &npos, &err) < 0) {
+    /* Still log the failure to a --log file given before the bad option: containerd
+     * expects an error entry there for every failure. */
+    bool json = o.log_format && strcmp(o.log_format, "json") == 0;
+    if (o.log) (void)sk_log_init(o.log, json ? SK_LOG_JSON : SK_LOG_TEXT, false, NULL);
     return fail(err, 1);
+  }
   if (o.version) {
     print_version();
     return 0;

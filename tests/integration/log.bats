@@ -65,3 +65,10 @@ load helpers
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"cannot open the log file"* ]]
 }
+
+@test "a bad global option after --log still leaves an error entry in the log" {
+	log="$TEST_TMP/log.json"
+	run "$SKIFF" --log "$log" --log-format json --frob list
+	[ "$status" -eq 1 ]
+	jq -e '.level == "error" and (.msg | contains("unknown option --frob"))' "$log"
+}
