@@ -123,3 +123,18 @@ validate_schema() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
+
+# assert_parsed: the last `run` got past option parsing, whatever the command did next
+# (so parsing tests hold both before and after the lifecycle is built).
+assert_parsed() {
+	if [[ "$output" =~ (unknown option|flag needs an argument|requires\ exactly|requires\ at\ least|accepts\ at\ most|invalid\ boolean|invalid\ value|invalid\ container\ ID|unknown\ command) ]]; then
+		echo "not parsed: $output"
+		return 1
+	fi
+}
+
+# lifecycle_built: true once `create` does more than say "not implemented yet".
+lifecycle_built() {
+	! "$SKIFF" --root "$TEST_TMP/probe-root" create --bundle "$TEST_TMP/no-bundle" probe 2>&1 |
+		grep -q "create: not implemented yet"
+}

@@ -6,12 +6,13 @@ load helpers
 
 @test "--log-format json: one JSON object a line with level, msg, time; error also on stderr" {
 	log="$TEST_TMP/log.json"
-	run --separate-stderr "$SKIFF" --root "$ROOT" --log "$log" --log-format json start c1
+	run --separate-stderr "$SKIFF" --root "$ROOT" --log "$log" --log-format json state c1
 	[ "$status" -eq 1 ]
 	[ -z "$output" ]
-	[ "$stderr" = "skiff: start: not implemented yet" ]
+	[ "$stderr" = "skiff: container c1 does not exist: No such file or directory" ]
 	[ "$(wc -l <"$log")" -eq 1 ]
-	jq -e '.level == "error" and .msg == "start: not implemented yet" and (.time | type) == "string"' "$log"
+	jq -e '.level == "error" and .msg == "container c1 does not exist: No such file or directory" and
+		(.time | type) == "string"' "$log"
 	[ "$(jq -c 'keys' "$log")" = '["level","msg","time"]' ]
 	[[ "$(jq -r .time "$log")" =~ $RFC3339_RE ]]
 	# appended, never truncated; --log-format=json form
@@ -31,10 +32,12 @@ load helpers
 
 @test "--log text format: logrus-style lines" {
 	log="$TEST_TMP/log.txt"
-	run "$SKIFF" --root "$ROOT" --log "$log" start c1
+	run "$SKIFF" --root "$ROOT" --log "$log" pause c1
 	[ "$status" -eq 1 ]
-	[ "$output" = "skiff: start: not implemented yet" ]
-	grep -Eq '^time="[^"]+" level=error msg="start: not implemented yet"$' "$log"
+	[ "$output" = "skiff: pause: not implemented yet" ]
+	grep -Eq '^time="[^"]+" level=error msg="pause: not implemented yet"$' "$log"
+	run "$SKIFF" --root "$ROOT" --log "$log" state c1
+	tail -1 "$log" | grep -Eq '^time="[^"]+" level=error msg="container c1 does not exist: No such file or directory"$'
 }
 
 @test "--debug adds debug lines to the log; without --debug there are none" {
