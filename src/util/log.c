@@ -44,8 +44,9 @@ int sk_log_fd(void) {
 }
 
 void sk_log_set_fd(int fd) {
-  sk_log_close();
+  if (fd != log_fd) sk_log_close();
   log_fd = fd;
+  log_own_fd = false; /* the caller owns it now */
 }
 
 /* RFC 3339, second precision, local zone ("Z" for UTC), as logrus writes it. */
