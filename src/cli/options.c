@@ -122,9 +122,11 @@ int sk_opts_parse(const sk_cmd_info *info, const sk_option *opts, size_t nopts, 
     const sk_option *o = len == 1 ? find_short(opts, nopts, body[0]) : NULL;
     if (!o) o = find_long(opts, nopts, body, len);
     if (!o && !dbl && !eq && len > 1 && set_short_bools(opts, nopts, body)) continue;
-    if (!o)
+    if (!o) {
+      bool named = info && info->name && *info->name;
       return sk_error_set(err, 0, NULL, "unknown option %s (see 'skiff %s%s--help')", given,
-                          info && info->name ? info->name : "", info && info->name ? " " : "");
+                          named ? info->name : "", named ? " " : "");
+    }
     if (o->type != SK_OPT_BOOL && !val) {
       if (i + 1 >= argc) return sk_error_set(err, 0, NULL, "flag needs an argument: %s", given);
       val = argv[++i];
