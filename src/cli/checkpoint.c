@@ -8,8 +8,9 @@
 #include "criu-options.h"
 #include "skiff/util.h"
 
-static const sk_cmd_info info = {
-    "checkpoint", "[command options] <container-id>",
+const sk_cmd_info sk_info_checkpoint = {
+    "checkpoint", "checkpoint a running container (not implemented yet)",
+    "[command options] <container-id>",
     "Checkpoint a running container with CRIU. Not implemented yet: this command (and its\n"
     "--help) exits 1, which tells callers that probe it that checkpointing is unsupported."};
 
@@ -35,7 +36,7 @@ int sk_cmd_checkpoint(sk_cli *cli, int argc, char **argv, sk_error **err) {
       {"link-remap", 0, SK_OPT_BOOL, &link_remap, NULL, "allow one to link unlinked files back"},
   };
   const char *id = NULL;
-  int r = SK_CLI_PARSE_ID(&info, opts, argc, argv, &id, err);
+  int r = SK_CLI_PARSE_ID(&sk_info_checkpoint, opts, argc, argv, &id, err);
   sk_strv_clear(&c.empty_ns);
   if (r < 0) return -1;
   /* r == SK_OPTS_HELP: the help is printed; fail anyway (see the top of the file). */

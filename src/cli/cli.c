@@ -13,23 +13,23 @@
 #include "skiff/util.h"
 
 static const sk_command commands[] = {
-    {"checkpoint", sk_cmd_checkpoint, "checkpoint a running container (not implemented yet)"},
-    {"create", sk_cmd_create, "create a container"},
-    {"delete", sk_cmd_delete, "delete any resources held by the container"},
-    {"events", sk_cmd_events, "display container events such as OOM notifications and stats"},
-    {"exec", sk_cmd_exec, "execute a new process inside the container"},
-    {"features", sk_cmd_features, "show the enabled features (JSON)"},
-    {"kill", sk_cmd_kill, "send a signal to the container's init process"},
-    {"list", sk_cmd_list, "list containers started by skiff with the given root"},
-    {"pause", sk_cmd_pause, "pause all processes of the container"},
-    {"ps", sk_cmd_ps, "show the processes running inside the container"},
-    {"restore", sk_cmd_restore, "restore a container from a checkpoint (not implemented yet)"},
-    {"resume", sk_cmd_resume, "resume all processes that have been paused"},
-    {"run", sk_cmd_run, "create and run a container"},
-    {"spec", sk_cmd_spec, "create a new specification file (config.json)"},
-    {"start", sk_cmd_start, "execute the user process of a created container"},
-    {"state", sk_cmd_state, "output the state of a container (JSON)"},
-    {"update", sk_cmd_update, "update the resource limits of a container"},
+    {&sk_info_checkpoint, sk_cmd_checkpoint},
+    {&sk_info_create, sk_cmd_create},
+    {&sk_info_delete, sk_cmd_delete},
+    {&sk_info_events, sk_cmd_events},
+    {&sk_info_exec, sk_cmd_exec},
+    {&sk_info_features, sk_cmd_features},
+    {&sk_info_kill, sk_cmd_kill},
+    {&sk_info_list, sk_cmd_list},
+    {&sk_info_pause, sk_cmd_pause},
+    {&sk_info_ps, sk_cmd_ps},
+    {&sk_info_restore, sk_cmd_restore},
+    {&sk_info_resume, sk_cmd_resume},
+    {&sk_info_run, sk_cmd_run},
+    {&sk_info_spec, sk_cmd_spec},
+    {&sk_info_start, sk_cmd_start},
+    {&sk_info_state, sk_cmd_state},
+    {&sk_info_update, sk_cmd_update},
 };
 
 typedef struct global_opts {
@@ -72,7 +72,7 @@ static void print_global_help(void) {
          "VERSION:\n   %s\n\nCOMMANDS:\n",
          SKIFF_VERSION);
   for (size_t i = 0; i < SK_ARRAY_SIZE(commands); i++)
-    printf("   %-11s %s\n", commands[i].name, commands[i].summary);
+    printf("   %-11s %s\n", commands[i].info->name, commands[i].info->summary);
   printf("   %-11s %s\n", "help", "show the help of skiff or of a command");
   printf("\nGLOBAL OPTIONS (before the command):\n");
   sk_opts_print_table(opts, SK_ARRAY_SIZE(opts), false);
@@ -81,7 +81,7 @@ static void print_global_help(void) {
 
 static const sk_command *find_command(const char *name) {
   for (size_t i = 0; i < SK_ARRAY_SIZE(commands); i++)
-    if (strcmp(commands[i].name, name) == 0) return &commands[i];
+    if (strcmp(commands[i].info->name, name) == 0) return &commands[i];
   return NULL;
 }
 
@@ -111,7 +111,7 @@ static int fail(sk_error *e, int code) {
 int sk_cli_main(int argc, char **argv) {
   global_opts o = {0};
   const sk_option opts[] = GLOBAL_OPTIONS(o);
-  const sk_cmd_info info = {"", "", NULL};
+  const sk_cmd_info info = {"", "", "", NULL};
   sk_error *err = NULL;
   _cleanup_free_ char **pos = NULL;
   int npos = 0;

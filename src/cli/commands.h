@@ -21,10 +21,27 @@ typedef struct sk_cli {
 typedef int (*sk_cmd_fn)(sk_cli *cli, int argc, char **argv, sk_error **err);
 
 typedef struct sk_command {
-  const char *name;
+  const sk_cmd_info *info;
   sk_cmd_fn run;
-  const char *summary; /* one line for the global help */
 } sk_command;
+
+extern const sk_cmd_info sk_info_checkpoint;
+extern const sk_cmd_info sk_info_create;
+extern const sk_cmd_info sk_info_delete;
+extern const sk_cmd_info sk_info_events;
+extern const sk_cmd_info sk_info_exec;
+extern const sk_cmd_info sk_info_features;
+extern const sk_cmd_info sk_info_kill;
+extern const sk_cmd_info sk_info_list;
+extern const sk_cmd_info sk_info_pause;
+extern const sk_cmd_info sk_info_ps;
+extern const sk_cmd_info sk_info_restore;
+extern const sk_cmd_info sk_info_resume;
+extern const sk_cmd_info sk_info_run;
+extern const sk_cmd_info sk_info_spec;
+extern const sk_cmd_info sk_info_start;
+extern const sk_cmd_info sk_info_state;
+extern const sk_cmd_info sk_info_update;
 
 int sk_cmd_create(sk_cli *, int, char **, sk_error **);
 int sk_cmd_start(sk_cli *, int, char **, sk_error **);

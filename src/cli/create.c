@@ -3,8 +3,8 @@
 #include "commands.h"
 #include "skiff/util.h"
 
-static const sk_cmd_info info = {
-    "create", "[command options] <container-id>",
+const sk_cmd_info sk_info_create = {
+    "create", "create a container", "[command options] <container-id>",
     "Create a container from the bundle (config.json + rootfs) and leave its init waiting:\n"
     "'skiff start' runs the user process. The container id must be unique within the root."};
 
@@ -15,7 +15,7 @@ int sk_cmd_create(sk_cli *cli, int argc, char **argv, sk_error **err) {
       SK_CREATE_OPTIONS(o),
       {"detach", 'd', SK_OPT_BOOL, &detach, NULL, NULL},
   };
-  int r = SK_CLI_PARSE_ID(&info, opts, argc, argv, &o.id, err);
+  int r = SK_CLI_PARSE_ID(&sk_info_create, opts, argc, argv, &o.id, err);
   if (r != SK_OPTS_OK) return r < 0 ? -1 : 0;
   if (sk_container_create(&cli->g, &o, err) < 0) return -1;
   return 0;

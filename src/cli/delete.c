@@ -3,8 +3,8 @@
 #include "commands.h"
 #include "skiff/util.h"
 
-static const sk_cmd_info info = {
-    "delete", "[command options] <container-id>",
+const sk_cmd_info sk_info_delete = {
+    "delete", "delete any resources held by the container", "[command options] <container-id>",
     "Delete the container's state and resources. A running container is refused unless\n"
     "--force, which kills it first. 'delete --force' of an unknown id succeeds."};
 
@@ -15,7 +15,7 @@ int sk_cmd_delete(sk_cli *cli, int argc, char **argv, sk_error **err) {
        "kill the container (SIGKILL) if it is still running, then delete it"},
   };
   const char *id = NULL;
-  int r = SK_CLI_PARSE_ID(&info, opts, argc, argv, &id, err);
+  int r = SK_CLI_PARSE_ID(&sk_info_delete, opts, argc, argv, &id, err);
   if (r != SK_OPTS_OK) return r < 0 ? -1 : 0;
   return sk_container_delete(&cli->g, id, force, err) < 0 ? -1 : 0;
 }

@@ -5,8 +5,9 @@
 #include "commands.h"
 #include "skiff/util.h"
 
-static const sk_cmd_info info = {
-    "exec", "[command options] <container-id> [--] <command> [args...]",
+const sk_cmd_info sk_info_exec = {
+    "exec", "execute a new process inside the container",
+    "[command options] <container-id> [--] <command> [args...]",
     "Run a new process in a running container: the command line, or a full OCI process\n"
     "JSON with --process. Options must precede the container id. Exits with the status of\n"
     "the process in the foreground, 0 with --detach once it started, 255 when skiff fails."};
@@ -44,7 +45,8 @@ int sk_cmd_exec(sk_cli *cli, int argc, char **argv, sk_error **err) {
   _cleanup_free_ char **pos = NULL;
   int npos = 0;
   int ret = -1;
-  int r = SK_CLI_PARSE(&info, opts, argc, argv, SK_OPTS_STOP_AT_ARG, 1, -1, &pos, &npos, err);
+  int r =
+      SK_CLI_PARSE(&sk_info_exec, opts, argc, argv, SK_OPTS_STOP_AT_ARG, 1, -1, &pos, &npos, err);
   if (r != SK_OPTS_OK) {
     ret = r < 0 ? -1 : 0;
     goto out;

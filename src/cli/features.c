@@ -204,8 +204,8 @@ static char *features_json(void) {
   return sk_jg_finish(g);
 }
 
-static const sk_cmd_info info = {
-    "features", "",
+const sk_cmd_info sk_info_features = {
+    "features", "show the enabled features (JSON)", "",
     "Print what this build of skiff implements as JSON (runtime-spec features.md):\n"
     "supported OCI versions, hooks, mount options, namespaces, capabilities, cgroup, LSMs."};
 
@@ -213,7 +213,7 @@ int sk_cmd_features(sk_cli *cli, int argc, char **argv, sk_error **err) {
   (void)cli;
   _cleanup_free_ char **pos = NULL;
   int npos = 0;
-  int r = sk_cli_parse(&info, NULL, 0, argc, argv, 0, 0, 0, &pos, &npos, err);
+  int r = sk_cli_parse(&sk_info_features, NULL, 0, argc, argv, 0, 0, 0, &pos, &npos, err);
   if (r != SK_OPTS_OK) return r < 0 ? -1 : 0;
   _cleanup_free_ char *json = features_json();
   printf("%s\n", json);

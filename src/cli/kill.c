@@ -6,8 +6,9 @@
 
 #include <signal.h>
 
-static const sk_cmd_info info = {
-    "kill", "[command options] <container-id> [signal]",
+const sk_cmd_info sk_info_kill = {
+    "kill", "send a signal to the container's init process",
+    "[command options] <container-id> [signal]",
     "Send a signal (default SIGTERM) to the container's init process. The signal is a\n"
     "number or a name, with or without SIG, in any case (9, KILL, SIGkill, RTMIN+3).\n"
     "Options must precede the container id."};
@@ -20,7 +21,8 @@ int sk_cmd_kill(sk_cli *cli, int argc, char **argv, sk_error **err) {
   };
   _cleanup_free_ char **pos = NULL;
   int npos = 0;
-  int r = SK_CLI_PARSE(&info, opts, argc, argv, SK_OPTS_STOP_AT_ARG, 1, 2, &pos, &npos, err);
+  int r =
+      SK_CLI_PARSE(&sk_info_kill, opts, argc, argv, SK_OPTS_STOP_AT_ARG, 1, 2, &pos, &npos, err);
   if (r != SK_OPTS_OK) return r < 0 ? -1 : 0;
   if (sk_cli_check_id(pos[0], err) < 0) return -1;
   int signo = SIGTERM;

@@ -10,8 +10,8 @@
 #include "skiff/state.h"
 #include "skiff/util.h"
 
-static const sk_cmd_info info = {
-    "list", "[command options]",
+const sk_cmd_info sk_info_list = {
+    "list", "list containers started by skiff with the given root", "[command options]",
     "List the containers under the state root: a table (ID PID STATUS BUNDLE CREATED OWNER),\n"
     "--format json (an array of state objects, null when there is none) or --quiet (ids)."};
 
@@ -117,7 +117,7 @@ int sk_cmd_list(sk_cli *cli, int argc, char **argv, sk_error **err) {
   };
   _cleanup_free_ char **pos = NULL;
   int npos = 0;
-  int r = SK_CLI_PARSE(&info, opts, argc, argv, 0, 0, 0, &pos, &npos, err);
+  int r = SK_CLI_PARSE(&sk_info_list, opts, argc, argv, 0, 0, 0, &pos, &npos, err);
   if (r != SK_OPTS_OK) return r < 0 ? -1 : 0;
   bool json = strcmp(format, "json") == 0;
   if (!json && strcmp(format, "table") != 0)

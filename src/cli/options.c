@@ -164,7 +164,8 @@ void sk_opts_print_table(const sk_option *opts, size_t nopts, bool with_help) {
 }
 
 void sk_opts_print_help(const sk_cmd_info *info, const sk_option *opts, size_t nopts) {
-  printf("NAME:\n   skiff %s\n\nUSAGE:\n   skiff %s %s\n", info->name, info->name, info->usage);
+  printf("NAME:\n   skiff %s - %s\n\nUSAGE:\n   skiff %s %s\n", info->name, info->summary,
+         info->name, info->usage);
   if (info->description) {
     printf("\nDESCRIPTION:\n");
     for (const char *l = info->description; *l;) {

@@ -42,6 +42,7 @@ typedef struct sk_option {
 /* What a command is, for its --help. */
 typedef struct sk_cmd_info {
   const char *name;        /* "create" */
+  const char *summary;     /* one line, for NAME and the global help */
   const char *usage;       /* "[command options] <container-id>" */
   const char *description; /* one or more lines */
 } sk_cmd_info;

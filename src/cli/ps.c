@@ -5,8 +5,9 @@
 #include "commands.h"
 #include "skiff/util.h"
 
-static const sk_cmd_info info = {
-    "ps", "[command options] <container-id> [ps options]",
+const sk_cmd_info sk_info_ps = {
+    "ps", "show the processes running inside the container",
+    "[command options] <container-id> [ps options]",
     "Show the processes of the container: --format json prints a JSON array of host pids,\n"
     "table runs ps(1) (default options -ef) filtered to the container's processes.\n"
     "Options must precede the container id; what follows it goes to ps(1)."};
@@ -19,7 +20,7 @@ int sk_cmd_ps(sk_cli *cli, int argc, char **argv, sk_error **err) {
   };
   _cleanup_free_ char **pos = NULL;
   int npos = 0;
-  int r = SK_CLI_PARSE(&info, opts, argc, argv, SK_OPTS_STOP_AT_ARG, 1, -1, &pos, &npos, err);
+  int r = SK_CLI_PARSE(&sk_info_ps, opts, argc, argv, SK_OPTS_STOP_AT_ARG, 1, -1, &pos, &npos, err);
   if (r != SK_OPTS_OK) return r < 0 ? -1 : 0;
   if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
     return sk_error_set(err, 0, NULL, "invalid format \"%s\": use table or json", format);

@@ -7,8 +7,9 @@
 #include "criu-options.h"
 #include "skiff/util.h"
 
-static const sk_cmd_info info = {
-    "restore", "[command options] <container-id>",
+const sk_cmd_info sk_info_restore = {
+    "restore", "restore a container from a checkpoint (not implemented yet)",
+    "[command options] <container-id>",
     "Restore a container from a CRIU checkpoint (like create/run). Not implemented yet."};
 
 int sk_cmd_restore(sk_cli *cli, int argc, char **argv, sk_error **err) {
@@ -29,7 +30,7 @@ int sk_cmd_restore(sk_cli *cli, int argc, char **argv, sk_error **err) {
       {"lsm-mount-context", 0, SK_OPT_STRING, &lsm_mount_context, "CONTEXT",
        "SELinux mount context of the restored container's mounts"},
   };
-  int r = SK_CLI_PARSE_ID(&info, opts, argc, argv, &o.id, err);
+  int r = SK_CLI_PARSE_ID(&sk_info_restore, opts, argc, argv, &o.id, err);
   sk_strv_clear(&c.empty_ns);
   if (r != SK_OPTS_OK) return r < 0 ? -1 : 0;
   return sk_cli_not_implemented("restore", err);

@@ -3,8 +3,8 @@
 #include "commands.h"
 #include "skiff/util.h"
 
-static const sk_cmd_info info = {
-    "run", "[command options] <container-id>",
+const sk_cmd_info sk_info_run = {
+    "run", "create and run a container", "[command options] <container-id>",
     "Create and start a container from the bundle. In the foreground (the default) skiff\n"
     "waits for the container, forwards signals to it, exits with its exit status (128+N\n"
     "when killed by signal N) and deletes it unless --keep. --detach returns once started."};
@@ -18,7 +18,7 @@ int sk_cmd_run(sk_cli *cli, int argc, char **argv, sk_error **err) {
       {"no-subreaper", 0, SK_OPT_BOOL, &o.no_subreaper, NULL,
        "do not make skiff a subreaper of the container's processes"},
   };
-  int r = SK_CLI_PARSE_ID(&info, opts, argc, argv, &o.id, err);
+  int r = SK_CLI_PARSE_ID(&sk_info_run, opts, argc, argv, &o.id, err);
   if (r != SK_OPTS_OK) return r < 0 ? -1 : 0;
   int status = 0;
   if (sk_container_run(&cli->g, &o, &status, err) < 0) return -1;

@@ -10,8 +10,8 @@
 #include "skiff/jsongen.h"
 #include "skiff/util.h"
 
-static const sk_cmd_info info = {
-    "spec", "[command options]",
+const sk_cmd_info sk_info_spec = {
+    "spec", "create a new specification file (config.json)", "[command options]",
     "Write a default config.json into the bundle directory: runs 'sh' in ./rootfs with a\n"
     "terminal, a small capability set and the usual namespaces and mounts. Edit it, or\n"
     "set process.terminal to false to run without a console socket. --rootless writes a\n"
@@ -171,7 +171,7 @@ int sk_cmd_spec(sk_cli *cli, int argc, char **argv, sk_error **err) {
   };
   _cleanup_free_ char **pos = NULL;
   int npos = 0;
-  int r = SK_CLI_PARSE(&info, opts, argc, argv, 0, 0, 0, &pos, &npos, err);
+  int r = SK_CLI_PARSE(&sk_info_spec, opts, argc, argv, 0, 0, 0, &pos, &npos, err);
   if (r != SK_OPTS_OK) return r < 0 ? -1 : 0;
   _cleanup_free_ char *path =
       bundle ? sk_xasprintf("%s/config.json", bundle) : sk_xstrdup("config.json");

@@ -3,8 +3,8 @@
 #include "commands.h"
 #include "skiff/util.h"
 
-static const sk_cmd_info info = {
-    "update", "[command options] <container-id>",
+const sk_cmd_info sk_info_update = {
+    "update", "update the resource limits of a container", "[command options] <container-id>",
     "Update the resource limits of a running container, from an OCI LinuxResources JSON\n"
     "(--resources FILE, or - for stdin) or from the individual options."};
 
@@ -44,7 +44,7 @@ int sk_cmd_update(sk_cli *cli, int argc, char **argv, sk_error **err) {
        "Intel RDT memory bandwidth schema"},
   };
   const char *id = NULL;
-  int r = SK_CLI_PARSE_ID(&info, opts, argc, argv, &id, err);
+  int r = SK_CLI_PARSE_ID(&sk_info_update, opts, argc, argv, &id, err);
   if (r != SK_OPTS_OK) return r < 0 ? -1 : 0;
   return sk_cli_not_implemented("update", err);
 }
