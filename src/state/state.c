@@ -128,23 +128,21 @@ int sk_state_create_dir(const char *root, const char *id, sk_container_dir **out
     return sk_error_set(err, e, NULL, "cannot prepare the state directory %s", tmp);
   }
   _cleanup_free_ char *dst = sk_xasprintf("%s/%s", root, id);
-  if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_NOREPLACE) < 0) {
-    int e = errno;
-    if (e == EINVAL || e == ENOSYS) { /* file system without RENAME_NOREPLACE */
-      rmdir(tmp);
-      if (mkdir(dst, 0711) < 0)
-        e = errno;
-      else {
-        sk_closep(&fd);
-        fd = open(dst, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || lock_fd(fd, dst, err) < 0)
-          return sk_error_set(err, errno, NULL, "cannot open %s", dst);
-        *out = new_handle(root, id, sk_steal_fd(&fd));
-        return 0;
-      }
-    } else {
-      rmdir(tmp);
+  int r = renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_NOREPLACE);
+  int e = errno;
+  if (r < 0) rmdir(tmp);
+  if (r < 0 && (e == EINVAL || e == ENOSYS)) {
+    /* A file system without RENAME_NOREPLACE: mkdir, then lock (a short unlocked window). */
+    sk_closep(&fd);
+    r = mkdir(dst, 0711);
+    e = errno;
+    if (r == 0) {
+      fd = open(dst, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+      if (fd < 0) return sk_error_set(err, errno, NULL, "cannot open %s", dst);
+      if (lock_fd(fd, dst, err) < 0) return -1;
     }
+  }
+  if (r < 0) {
     if (e == EEXIST || e == ENOTEMPTY)
       return sk_error_set(err, EEXIST, NULL, "container with given ID already exists: %s", id);
     return sk_error_set(err, e, NULL, "cannot create the state directory %s", dst);

@@ -9,22 +9,30 @@ import sys
 
 try:
     import jsonschema
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT4
 except ImportError:
     sys.exit(77)
 
 schema_dir, schema_file, doc_path = sys.argv[1:4]
-resources = []
-for name in os.listdir(schema_dir):
-    if name.endswith(".json"):
-        with open(os.path.join(schema_dir, name)) as f:
-            resources.append((name, Resource.from_contents(json.load(f), default_specification=DRAFT4)))
-registry = Registry().with_resources(resources)
-schema = registry[schema_file].contents
+schema_dir = os.path.abspath(schema_dir)
+with open(os.path.join(schema_dir, schema_file)) as f:
+    schema = json.load(f)
 with open(doc_path) as f:
     doc = json.load(f)
-validator = jsonschema.Draft4Validator(schema, registry=registry)
+
+try:  # jsonschema >= 4.18
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT4
+
+    resources = []
+    for name in os.listdir(schema_dir):
+        if name.endswith(".json"):
+            with open(os.path.join(schema_dir, name)) as f:
+                resources.append((name, Resource.from_contents(json.load(f), default_specification=DRAFT4)))
+    validator = jsonschema.Draft4Validator(schema, registry=Registry().with_resources(resources))
+except ImportError:  # older jsonschema (Debian 12: 4.10): file:// references
+    base = "file://" + os.path.join(schema_dir, schema_file)
+    validator = jsonschema.Draft4Validator(schema, resolver=jsonschema.RefResolver(base, schema))
+
 errors = list(validator.iter_errors(doc))
 for e in errors:
     print("%s: %s" % ("/".join(str(p) for p in e.absolute_path), e.message))
