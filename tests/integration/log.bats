@@ -75,3 +75,13 @@ load helpers
 	[ "$status" -eq 1 ]
 	jq -e '.level == "error" and (.msg | contains("unknown option --frob"))' "$log"
 }
+
+@test "--log file: created 0644, appended to, never truncated" {
+	log="$TEST_TMP/new.log"
+	(umask 022 && "$SKIFF" --log "$log" --log-format json state nosuch) || true
+	[ "$(stat -c %a "$log")" = 644 ]
+	echo '{"level":"info","msg":"earlier","time":"2026-01-01T00:00:00Z"}' >"$TEST_TMP/keep.log"
+	"$SKIFF" --log "$TEST_TMP/keep.log" --log-format json state nosuch || true
+	[ "$(jq -s -r '.[0].msg' "$TEST_TMP/keep.log")" = earlier ]
+	[ "$(jq -s -r '.[1].level' "$TEST_TMP/keep.log")" = error ]
+}
