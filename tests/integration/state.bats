@@ -132,7 +132,10 @@ load helpers
 	mkdir -p "$TEST_TMP/xdg"
 	chown 65534:65534 "$TEST_TMP/xdg"
 	chmod 755 "$TEST_TMP"
-	run setpriv --reuid 65534 --regid 65534 --clear-groups env XDG_RUNTIME_DIR="$TEST_TMP/xdg" "$SKIFF" --debug list -q
+	# a copy the unprivileged user can reach, wherever the tree is checked out
+	cp "$SKIFF" "$TEST_TMP/skiff"
+	chmod 755 "$TEST_TMP/skiff"
+	run setpriv --reuid 65534 --regid 65534 --clear-groups env XDG_RUNTIME_DIR="$TEST_TMP/xdg" "$TEST_TMP/skiff" --debug list -q
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"root $TEST_TMP/xdg/skiff"* ]]
 }
