@@ -22,22 +22,26 @@ const char *sk_status_name(sk_status s);
 /* What skiff remembers of a container between invocations. */
 typedef struct sk_state {
   char *id;
-  char *oci_version;   /* config's ociVersion */
-  char *bundle;        /* absolute */
-  char *rootfs;        /* absolute */
-  pid_t pid;           /* host pid of the init, 0 if none */
-  uint64_t pid_start;  /* starttime (field 22 of /proc/PID/stat) of the init, to detect reuse */
-  char *created;       /* RFC 3339 with nanoseconds, UTC */
-  char *owner;         /* user name, "" in state */
-  sk_status status;    /* the status stored; see sk_state_refresh for the live one */
-  char **annotations;  /* key, value, key, value, ..., NULL */
-  char *cgroup_path;   /* what the cgroup layer needs to find the cgroup again (opaque to state) */
-  char *config_json;   /* unused by state itself: extra JSON the runtime stores (e.g. hooks), may be NULL */
-  bool shared_pidns;   /* the container has no private pid namespace */
+  char *oci_version;  /* config's ociVersion */
+  char *bundle;       /* absolute */
+  char *rootfs;       /* absolute */
+  pid_t pid;          /* host pid of the init, 0 if none */
+  uint64_t pid_start; /* starttime (field 22 of /proc/PID/stat) of the init, to detect reuse */
+  char *created;      /* RFC 3339 with nanoseconds, UTC */
+  char *owner;        /* user name, "" in state */
+  sk_status status;   /* the status stored; see sk_state_refresh for the live one */
+  char **annotations; /* key, value, key, value, ..., NULL */
+  char *cgroup_path;  /* what the cgroup layer needs to find the cgroup again (opaque to state) */
+  char *config_json;  /* unused by state itself: extra JSON the runtime stores (e.g. hooks), may be
+                         NULL */
+  bool shared_pidns;  /* the container has no private pid namespace */
 } sk_state;
 
 /* Default state root: /run/skiff for real root, $XDG_RUNTIME_DIR/skiff otherwise. Caller frees. */
 char *sk_state_default_root(void);
+
+/* The current time as `created` wants it: RFC 3339, UTC, nanoseconds. Caller frees. */
+char *sk_state_now(void);
 
 /* Container ids: non-empty, [A-Za-z0-9_+.-], not "." or "..". */
 int sk_state_validate_id(const char *id, sk_error **err);
@@ -65,6 +69,10 @@ void sk_state_close_dir(sk_container_dir *d);
 int sk_state_save(sk_container_dir *d, const sk_state *s, sk_error **err);
 int sk_state_load(sk_container_dir *d, sk_state **out, sk_error **err);
 void sk_state_free(sk_state *s);
+/* Read <root>/<id>/state.json without taking the lock (state.json is replaced atomically):
+ * for `state` and `list`, which must not wait for a long-running command on the container.
+ * Missing -> errnum ENOENT, "container <id> does not exist". */
+int sk_state_read(const char *root, const char *id, sk_state **out, sk_error **err);
 
 /* Live status: a stored created/running/paused container whose init is dead (or whose pid
  * now belongs to another process, by start time) is stopped, with pid 0. */

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* skiff features: what this build of skiff implements, as runtime-spec features.md JSON.
+ *
+ * THE place to declare support: every known item is listed below with `on` = whether skiff
+ * implements it *now*. Only items that are on are printed (an empty list means "none";
+ * callers such as CRI-O and containerd trust this document). Flip an item on in the change
+ * that implements it. */
+#include <stdio.h>
+
+#include "commands.h"
+#include "skiff/jsongen.h"
+#include "skiff/util.h"
+
+typedef struct feature {
+  const char *name;
+  bool on;
+} feature;
+
+static const feature hooks[] = {
+    {"prestart", false},       {"createRuntime", false}, {"createContainer", false},
+    {"startContainer", false}, {"poststart", false},     {"poststop", false},
+};
+
+static const feature mount_options[] = {
+    /* sorted, as runc prints them */
+    {"async", false},
+    {"atime", false},
+    {"bind", false},
+    {"defaults", false},
+    {"dev", false},
+    {"diratime", false},
+    {"dirsync", false},
+    {"exec", false},
+    {"iversion", false},
+    {"lazytime", false},
+    {"loud", false},
+    {"mand", false},
+    {"noatime", false},
+    {"nodev", false},
+    {"nodiratime", false},
+    {"noexec", false},
+    {"noiversion", false},
+    {"nolazytime", false},
+    {"nomand", false},
+    {"norelatime", false},
+    {"nostrictatime", false},
+    {"nosuid", false},
+    {"nosymfollow", false},
+    {"private", false},
+    {"ratime", false},
+    {"rbind", false},
+    {"rdev", false},
+    {"rdiratime", false},
+    {"relatime", false},
+    {"remount", false},
+    {"rexec", false},
+    {"rnoatime", false},
+    {"rnodev", false},
+    {"rnodiratime", false},
+    {"rnoexec", false},
+    {"rnorelatime", false},
+    {"rnostrictatime", false},
+    {"rnosuid", false},
+    {"rnosymfollow", false},
+    {"ro", false},
+    {"rprivate", false},
+    {"rrelatime", false},
+    {"rro", false},
+    {"rrw", false},
+    {"rshared", false},
+    {"rslave", false},
+    {"rstrictatime", false},
+    {"rsuid", false},
+    {"rsymfollow", false},
+    {"runbindable", false},
+    {"rw", false},
+    {"shared", false},
+    {"silent", false},
+    {"slave", false},
+    {"strictatime", false},
+    {"suid", false},
+    {"symfollow", false},
+    {"sync", false},
+    {"tmpcopyup", false},
+    {"unbindable", false},
+};
+
+static const feature namespaces[] = {
+    {"cgroup", false}, {"ipc", false},  {"mount", false}, {"network", false},
+    {"pid", false},    {"time", false}, {"user", false},  {"uts", false},
+};
+
+static const feature capabilities[] = {
+    {"CAP_CHOWN", false},
+    {"CAP_DAC_OVERRIDE", false},
+    {"CAP_DAC_READ_SEARCH", false},
+    {"CAP_FOWNER", false},
+    {"CAP_FSETID", false},
+    {"CAP_KILL", false},
+    {"CAP_SETGID", false},
+    {"CAP_SETUID", false},
+    {"CAP_SETPCAP", false},
+    {"CAP_LINUX_IMMUTABLE", false},
+    {"CAP_NET_BIND_SERVICE", false},
+    {"CAP_NET_BROADCAST", false},
+    {"CAP_NET_ADMIN", false},
+    {"CAP_NET_RAW", false},
+    {"CAP_IPC_LOCK", false},
+    {"CAP_IPC_OWNER", false},
+    {"CAP_SYS_MODULE", false},
+    {"CAP_SYS_RAWIO", false},
+    {"CAP_SYS_CHROOT", false},
+    {"CAP_SYS_PTRACE", false},
+    {"CAP_SYS_PACCT", false},
+    {"CAP_SYS_ADMIN", false},
+    {"CAP_SYS_BOOT", false},
+    {"CAP_SYS_NICE", false},
+    {"CAP_SYS_RESOURCE", false},
+    {"CAP_SYS_TIME", false},
+    {"CAP_SYS_TTY_CONFIG", false},
+    {"CAP_MKNOD", false},
+    {"CAP_LEASE", false},
+    {"CAP_AUDIT_WRITE", false},
+    {"CAP_AUDIT_CONTROL", false},
+    {"CAP_SETFCAP", false},
+    {"CAP_MAC_OVERRIDE", false},
+    {"CAP_MAC_ADMIN", false},
+    {"CAP_SYSLOG", false},
+    {"CAP_WAKE_ALARM", false},
+    {"CAP_BLOCK_SUSPEND", false},
+    {"CAP_AUDIT_READ", false},
+    {"CAP_PERFMON", false},
+    {"CAP_BPF", false},
+    {"CAP_CHECKPOINT_RESTORE", false},
+};
+
+/* linux.cgroup */
+static const feature cgroup[] = {
+    {"v1", false}, {"v2", false}, {"systemd", false}, {"systemdUser", false}, {"rdma", false},
+};
+
+/* { "enabled": bool } objects under linux */
+static const feature linux_enabled[] = {
+    {"seccomp", false},
+    {"apparmor", false},
+    {"selinux", false},
+    {"intelRdt", false},
+};
+static const bool idmap_mounts = false;  /* linux.mountExtensions.idmap.enabled */
+static const bool net_devices = false;   /* linux.netDevices.enabled */
+static const bool checkpointing = false; /* checkpoint/restore (CRIU) */
+
+/* Config annotations skiff interprets that an engine should not let users set. */
+static const char *const unsafe_annotations[] = {NULL};
+
+static void gen_list(yajl_gen g, const char *key, const feature *f, size_t n) {
+  sk_jg_key(g, key);
+  yajl_gen_array_open(g);
+  for (size_t i = 0; i < n; i++)
+    if (f[i].on) sk_jg_str(g, f[i].name);
+  yajl_gen_array_close(g);
+}
+
+static void gen_enabled(yajl_gen g, const char *key, bool on) {
+  sk_jg_key(g, key);
+  yajl_gen_map_open(g);
+  sk_jg_kv_bool(g, "enabled", on);
+  yajl_gen_map_close(g);
+}
+
+static char *features_json(void) {
+  yajl_gen g = sk_jg_new("    ");
+  yajl_gen_map_open(g);
+  sk_jg_kv_str(g, "ociVersionMin", "1.0.0");
+  sk_jg_kv_str(g, "ociVersionMax", SKIFF_SPEC_VERSION);
+  gen_list(g, "hooks", hooks, SK_ARRAY_SIZE(hooks));
+  gen_list(g, "mountOptions", mount_options, SK_ARRAY_SIZE(mount_options));
+  sk_jg_key(g, "linux");
+  yajl_gen_map_open(g);
+  gen_list(g, "namespaces", namespaces, SK_ARRAY_SIZE(namespaces));
+  gen_list(g, "capabilities", capabilities, SK_ARRAY_SIZE(capabilities));
+  sk_jg_key(g, "cgroup");
+  yajl_gen_map_open(g);
+  for (size_t i = 0; i < SK_ARRAY_SIZE(cgroup); i++)
+    sk_jg_kv_bool(g, cgroup[i].name, cgroup[i].on);
+  yajl_gen_map_close(g);
+  for (size_t i = 0; i < SK_ARRAY_SIZE(linux_enabled); i++)
+    gen_enabled(g, linux_enabled[i].name, linux_enabled[i].on);
+  sk_jg_key(g, "mountExtensions");
+  yajl_gen_map_open(g);
+  gen_enabled(g, "idmap", idmap_mounts);
+  yajl_gen_map_close(g);
+  gen_enabled(g, "netDevices", net_devices);
+  yajl_gen_map_close(g);
+  sk_jg_key(g, "annotations");
+  yajl_gen_map_open(g);
+  sk_jg_kv_str(g, "io.github.seccomp.libseccomp.version", SKIFF_LIBSECCOMP_VERSION);
+  sk_jg_kv_str(g, "org.opencontainers.runc.checkpoint.enabled", checkpointing ? "true" : "false");
+  sk_jg_kv_str(g, "org.skiff.version", SKIFF_VERSION);
+  sk_jg_kv_str(g, "org.skiff.checkpoint.enabled", checkpointing ? "true" : "false");
+  yajl_gen_map_close(g);
+  sk_jg_kv_strv(g, "potentiallyUnsafeConfigAnnotations", unsafe_annotations, -1);
+  yajl_gen_map_close(g);
+  return sk_jg_finish(g);
+}
+
+const sk_cmd_info sk_info_features = {
+    "features", "show the enabled features (JSON)", "",
+    "Print what this build of skiff implements as JSON (runtime-spec features.md):\n"
+    "supported OCI versions, hooks, mount options, namespaces, capabilities, cgroup, LSMs."};
+
+int sk_cmd_features(sk_cli *cli, int argc, char **argv, sk_error **err) {
+  (void)cli;
+  _cleanup_free_ char **pos = NULL;
+  int npos = 0;
+  int r = sk_cli_parse(&sk_info_features, NULL, 0, argc, argv, 0, 0, 0, &pos, &npos, err);
+  if (r != SK_OPTS_OK) return r < 0 ? -1 : 0;
+  _cleanup_free_ char *json = features_json();
+  printf("%s\n", json);
+  return sk_cli_flush_stdout("the features", err);
+}

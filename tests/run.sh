@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# THE test command of skiff: bash tests/run.sh
+#
+#  1. installs what is missing (Debian packages; `apt-get update` only when one is missing),
+#  2. builds the static binary with -Dwerror_ci=true (build-test/),
+#  3. runs the unit tests (meson test; none yet is fine) and every tests/integration/*.bats
+#     against it (env SKIFF = the binary),
+#  4. rebuilds with clang, ASan + UBSan (dynamic; build-asan/) and runs the unit and the
+#     integration tests again. On by default (the suites are quick); SKIFF_SANITIZE=0 skips it.
+#  5. runs the libFuzzer targets (tests/fuzz.sh, when present) for SKIFF_FUZZ_SECONDS
+#     (default 30; 0 skips); each target run counts as one test.
+#
+# Counts passes, failures and skips over everything; the LAST line is exactly
+# "N passed, N failed, N skipped". Exit status non-zero if anything failed.
+set -uo pipefail
+
+cd "$(dirname "$0")/.."
+REPO="$PWD"
+PASSED=0 FAILED=0 SKIPPED=0
+
+log() { printf '\n=== %s\n' "$*"; }
+
+. contrib/install-deps.sh
+
+install_missing() {
+	skiff_install_deps "$SKIFF_BUILD_DEPS bats busybox-static jq clang libclang-rt-14-dev" \
+		"python3-jsonschema runc util-linux"
+}
+
+# build DIR [meson options...]: configure (once) and build. Counts a failed build as a failure.
+build() {
+	local dir="$1"
+	shift
+	if [ ! -f "$dir/build.ninja" ]; then
+		meson setup "$dir" "$@" || { FAILED=$((FAILED + 1)); return 1; }
+	fi
+	ninja -C "$dir" || { FAILED=$((FAILED + 1)); return 1; }
+}
+
+# unit_tests DIR: meson test; count from its summary (no tests is fine).
+unit_tests() {
+	local dir="$1" out
+	out="$(meson test -C "$dir" --print-errorlogs 2>&1)"
+	local rc=$?
+	echo "$out"
+	if grep -q "No tests defined" <<<"$out"; then return 0; fi
+	local ok fail skip xfail upass tout
+	ok=$(sed -n 's/^Ok: *\([0-9]*\).*/\1/p' <<<"$out" | tail -1)
+	xfail=$(sed -n 's/^Expected Fail: *\([0-9]*\).*/\1/p' <<<"$out" | tail -1)
+	fail=$(sed -n 's/^Fail: *\([0-9]*\).*/\1/p' <<<"$out" | tail -1)
+	upass=$(sed -n 's/^Unexpected Pass: *\([0-9]*\).*/\1/p' <<<"$out" | tail -1)
+	tout=$(sed -n 's/^Timeout: *\([0-9]*\).*/\1/p' <<<"$out" | tail -1)
+	skip=$(sed -n 's/^Skipped: *\([0-9]*\).*/\1/p' <<<"$out" | tail -1)
+	PASSED=$((PASSED + ${ok:-0} + ${xfail:-0}))
+	FAILED=$((FAILED + ${fail:-0} + ${upass:-0} + ${tout:-0}))
+	SKIPPED=$((SKIPPED + ${skip:-0}))
+	if [ $rc -ne 0 ] && [ -z "$ok$fail" ]; then FAILED=$((FAILED + 1)); fi
+}
+
+# integration_tests BINARY: every bats file, TAP counted.
+integration_tests() {
+	local bin="$1" f out rc p n s
+	for f in tests/integration/*.bats; do
+		echo "--- $f"
+		out="$(SKIFF="$bin" bats --tap "$f" 2>&1)"
+		rc=$?
+		echo "$out"
+		p=$(grep -E '^ok ' <<<"$out" | grep -vcE '^ok [0-9]+ .*# skip')
+		s=$(grep -cE '^ok [0-9]+ .*# skip' <<<"$out")
+		n=$(grep -cE '^not ok ' <<<"$out")
+		PASSED=$((PASSED + p))
+		SKIPPED=$((SKIPPED + s))
+		FAILED=$((FAILED + n))
+		# bats failed without a failing test (syntax error, setup_file...): count it.
+		if [ $rc -ne 0 ] && [ "$n" -eq 0 ]; then FAILED=$((FAILED + 1)); fi
+	done
+}
+
+install_missing
+
+log "static build (gcc, -Dwerror_ci=true): build-test/"
+if build build-test -Dwerror_ci=true -Dstatic=true; then
+	log "unit tests (static build)"
+	unit_tests build-test
+	log "integration tests (static build)"
+	integration_tests "$REPO/build-test/skiff"
+fi
+
+if [ "${SKIFF_SANITIZE:-1}" != 0 ]; then
+	log "ASan + UBSan build (clang, dynamic): build-asan/"
+	if CC=clang build build-asan -Dwerror_ci=true -Dstatic=false -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dbuildtype=debug -Dc_args=-fno-sanitize-recover=all; then
+		export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99"
+		export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=98"
+		log "unit tests (sanitizers)"
+		unit_tests build-asan
+		log "integration tests (sanitizers)"
+		integration_tests "$REPO/build-asan/skiff"
+	fi
+else
+	log "sanitizer build skipped (SKIFF_SANITIZE=0)"
+fi
+
+if [ -f tests/fuzz.sh ] && [ "${SKIFF_FUZZ_SECONDS:-30}" != 0 ]; then
+	log "fuzzing (tests/fuzz.sh, ${SKIFF_FUZZ_SECONDS:-30}s)"
+	if bash tests/fuzz.sh "${SKIFF_FUZZ_SECONDS:-30}" >build-fuzz.log 2>&1; then
+		PASSED=$((PASSED + 1))
+		tail -3 build-fuzz.log
+	else
+		FAILED=$((FAILED + 1))
+		tail -40 build-fuzz.log
+	fi
+fi
+
+echo
+echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+[ "$FAILED" -eq 0 ]
