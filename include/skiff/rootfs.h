@@ -11,11 +11,11 @@
 struct oci_config;
 
 typedef struct sk_rootfs_ctx {
-  const char *rootfs;   /* absolute host path of root.path */
-  const char *bundle;   /* absolute bundle dir (relative mount sources are relative to it) */
-  bool no_pivot;        /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
-  bool in_userns;       /* the container has its own user namespace: devices are bind-mounted */
-  int ns_flags;         /* CLONE_NEW* flags of the namespaces the container has (new or joined) */
+  const char *rootfs; /* absolute host path of root.path */
+  const char *bundle; /* absolute bundle dir (relative mount sources are relative to it) */
+  bool no_pivot;      /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
+  bool in_userns;     /* the container has its own user namespace: devices are bind-mounted */
+  int ns_flags;       /* CLONE_NEW* flags of the namespaces the container has (new or joined) */
 } sk_rootfs_ctx;
 
 /* Step 1, in the container's new mount namespace, with the container's credentials, before pivot:
@@ -29,5 +29,9 @@ int sk_rootfs_setup(const struct oci_config *cfg, const sk_rootfs_ctx *ctx, sk_e
  * sysctls not namespaced for ctx->ns_flags), readonlyPaths, maskedPaths, root.readonly,
  * linux.rootfsPropagation applied to the new root. */
 int sk_rootfs_finalize(const struct oci_config *cfg, const sk_rootfs_ctx *ctx, sk_error **err);
+
+/* Every mount option name skiff accepts in mounts[].options, sorted, NULL-terminated
+ * (`skiff features` mountOptions). */
+const char *const *sk_mount_option_names(void);
 
 #endif
