@@ -7,8 +7,7 @@
 #include <sys/types.h>
 
 #include "skiff/error.h"
-
-struct oci_config;
+#include "skiff/oci.h"
 
 typedef struct sk_rootfs_ctx {
   const char *rootfs; /* absolute host path of root.path */
@@ -23,12 +22,12 @@ typedef struct sk_rootfs_ctx {
  * rootfs, never following a symlink out of it), /dev (default devices, pts/ptmx, the fd/std* and
  * core links), linux.devices; then pivot_root (or MS_MOVE+chroot) with the old root detached,
  * and chdir("/"). Errors name the config path: "mounts[2].destination: ...". */
-int sk_rootfs_setup(const struct oci_config *cfg, const sk_rootfs_ctx *ctx, sk_error **err);
+int sk_rootfs_setup(const oci_config *cfg, const sk_rootfs_ctx *ctx, sk_error **err);
 
 /* Step 2, after pivot and after the terminal/console has been set up: linux.sysctl (refusing
  * sysctls not namespaced for ctx->ns_flags), readonlyPaths, maskedPaths, root.readonly,
  * linux.rootfsPropagation applied to the new root. */
-int sk_rootfs_finalize(const struct oci_config *cfg, const sk_rootfs_ctx *ctx, sk_error **err);
+int sk_rootfs_finalize(const oci_config *cfg, const sk_rootfs_ctx *ctx, sk_error **err);
 
 /* Every mount option name skiff accepts in mounts[].options, sorted, NULL-terminated
  * (`skiff features` mountOptions). */

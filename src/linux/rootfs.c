@@ -70,7 +70,7 @@ static int do_pivot(const sk_rootfs_ctx *ctx, int rootfd, sk_error **err) {
   return 0;
 }
 
-int sk_rootfs_setup(const struct oci_config *cfg, const sk_rootfs_ctx *ctx, sk_error **err) {
+int sk_rootfs_setup(const oci_config *cfg, const sk_rootfs_ctx *ctx, sk_error **err) {
   if (!ctx->rootfs || ctx->rootfs[0] != '/')
     return sk_error_set(err, EINVAL, "root.path", "the rootfs must be an absolute path");
   long prop = root_propagation(cfg);
@@ -94,7 +94,7 @@ int sk_rootfs_setup(const struct oci_config *cfg, const sk_rootfs_ctx *ctx, sk_e
   return do_pivot(ctx, rootfd, err);
 }
 
-int sk_rootfs_finalize(const struct oci_config *cfg, const sk_rootfs_ctx *ctx, sk_error **err) {
+int sk_rootfs_finalize(const oci_config *cfg, const sk_rootfs_ctx *ctx, sk_error **err) {
   long prop = root_propagation(cfg);
   if (prop < 0) return bad_propagation(cfg, err);
   if (sk_rootfs_apply_sysctl(cfg, ctx, err) < 0) return -1;

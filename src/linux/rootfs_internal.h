@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "oci_compat.h"
+#include "skiff/oci.h"
 #include "skiff/error.h"
 #include "skiff/rootfs.h"
 
