@@ -34,10 +34,14 @@ static const dev_spec default_devices[] = {
 };
 static const unsigned default_majmin[][2] = {{1, 3}, {1, 5}, {1, 7}, {1, 8}, {1, 9}, {5, 0}};
 
-static const char *const dev_links[][2] = {
-    {"/dev/fd", "/proc/self/fd"},       {"/dev/stdin", "/proc/self/fd/0"},
-    {"/dev/stdout", "/proc/self/fd/1"}, {"/dev/stderr", "/proc/self/fd/2"},
-    {"/dev/core", "/proc/kcore"},
+/* link, target, what must exist inside the root for the link to be made (runtime-linux.md:
+ * "if the source file exists after processing mounts"). */
+static const char *const dev_links[][3] = {
+    {"/dev/fd", "/proc/self/fd", "/proc/self/fd"},
+    {"/dev/stdin", "/proc/self/fd/0", "/proc/self/fd"},
+    {"/dev/stdout", "/proc/self/fd/1", "/proc/self/fd"},
+    {"/dev/stderr", "/proc/self/fd/2", "/proc/self/fd"},
+    {"/dev/core", "/proc/kcore", "/proc/kcore"},
 };
 
 static bool same_device(const struct stat *st, const dev_spec *d) {
@@ -63,7 +67,7 @@ static int bind_host_node(int pfd, const char *base, const dev_spec *d, sk_error
     return sk_error_set(err, errno, NULL, "create the mount point %s", d->path);
   _cleanup_close_ int dst = openat(pfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
   if (dst < 0) return sk_error_set(err, errno, NULL, "open the mount point %s", d->path);
-  return sk_rootfs_bind_fd(src, dst, false, 0, 0, d->path, err);
+  return sk_rootfs_bind_fd(src, dst, false, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, 0, d->path, err);
 }
 
 /* Create one device node at d->path inside the root. `replace`: an existing different file is
@@ -147,8 +151,9 @@ static int config_device(const oci_device *cd, size_t i, const sk_rootfs_ctx *ct
   return 0;
 }
 
-static bool proc_mounted(int rootfd) {
-  _cleanup_close_ int fd = sk_path_open_in_root(rootfd, "/proc", O_PATH | O_DIRECTORY, 0, NULL);
+/* Whether `path` exists inside the root on a procfs. */
+static bool exists_on_proc(int rootfd, const char *path) {
+  _cleanup_close_ int fd = sk_path_open_in_root(rootfd, path, O_PATH, 0, NULL);
   struct statfs sfs;
   return fd >= 0 && fstatfs(fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
 }
@@ -185,9 +190,10 @@ int sk_rootfs_setup_dev(const oci_config *cfg, const sk_rootfs_ctx *ctx, int roo
   /* /dev/ptmx: the container's devpts multiplexer. */
   if (!device_listed(cfg, "/dev/ptmx") && make_link(rootfd, "/dev/ptmx", "pts/ptmx", true, err) < 0)
     return -1;
-  if (proc_mounted(rootfd))
-    for (size_t i = 0; i < SK_ARRAY_SIZE(dev_links); i++)
-      if (make_link(rootfd, dev_links[i][0], dev_links[i][1], false, err) < 0) return -1;
+  for (size_t i = 0; i < SK_ARRAY_SIZE(dev_links); i++)
+    if (exists_on_proc(rootfd, dev_links[i][2]) &&
+        make_link(rootfd, dev_links[i][0], dev_links[i][1], false, err) < 0)
+      return -1;
   if (cfg->linux)
     for (size_t i = 0; i < cfg->linux->devices_len; i++)
       if (config_device(&cfg->linux->devices[i], i, ctx, rootfd, err) < 0) return -1;
