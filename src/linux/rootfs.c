@@ -55,14 +55,19 @@ static int do_pivot(const sk_rootfs_ctx *ctx, int rootfd, sk_error **err) {
       return sk_error_set(err, errno, "root.path", "move the rootfs onto / (--no-pivot)");
     if (chroot(".") < 0) return sk_error_set(err, errno, "root.path", "chroot to the rootfs");
   } else {
+    _cleanup_close_ int oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (oldroot < 0) return sk_error_set(err, errno, "root.path", "open the old root");
     if (fchdir(rootfd) < 0) return sk_error_set(err, errno, "root.path", "chdir to the rootfs");
     if (syscall(SYS_pivot_root, ".", ".") < 0)
       return sk_error_set(err, errno, "root.path", "pivot_root into \"%s\"%s", ctx->rootfs,
                           errno == EINVAL ? " (on a ramfs/initramfs root, use --no-pivot)" : "");
-    /* The old root is now stacked on "."; make it private so nothing of what follows
-     * reaches the host, then detach it. */
-    if (mount(NULL, ".", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-      return sk_error_set(err, errno, "root.path", "make the old root private");
+    /* The old root is now stacked on "/": make its whole tree private so nothing of what
+     * follows reaches the host (the new root's mounts keep their propagation), then detach
+     * it. */
+    if (sk_rootfs_setattr(oldroot, true, 0, 0, MS_PRIVATE, "the old root", err) < 0) {
+      sk_rootfs_error_path(*err, "root.path");
+      return -1;
+    }
     if (umount2(".", MNT_DETACH) < 0)
       return sk_error_set(err, errno, "root.path", "detach the old root");
   }

@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "skiff/oci.h"
 #include "skiff/error.h"
+#include "skiff/oci.h"
 #include "skiff/rootfs.h"
 
 /* Mount options of one mounts[] entry, as parsed by sk_mount_opts_parse(). */
