@@ -176,8 +176,30 @@ static int make_link(int rootfd, const char *path, const char *target, bool repl
   return 0;
 }
 
+/* Whether mounts[] binds something (the host's /dev, typically) onto /dev: then nothing is
+ * created there, or it would be created in the host's /dev. */
+static bool dev_is_bind(const oci_config *cfg) {
+  for (size_t i = 0; i < cfg->mounts_len; i++) {
+    const oci_mount *m = &cfg->mounts[i];
+    const char *d = m->destination ? m->destination : "";
+    while (*d == '/')
+      d++;
+    size_t n = strcspn(d, "/");
+    if (n != 3 || strncmp(d, "dev", 3) != 0 || strspn(d + 3, "/") != strlen(d + 3)) continue;
+    bool bind = m->type && strcmp(m->type, "bind") == 0;
+    for (size_t j = 0; j < m->options_len; j++)
+      if (strcmp(m->options[j], "bind") == 0 || strcmp(m->options[j], "rbind") == 0) bind = true;
+    if (bind) return true;
+  }
+  return false;
+}
+
 int sk_rootfs_setup_dev(const oci_config *cfg, const sk_rootfs_ctx *ctx, int rootfd,
                         sk_error **err) {
+  if (dev_is_bind(cfg)) {
+    sk_debug("mounts[] binds onto /dev: no device nodes or links are created there");
+    return 0;
+  }
   for (size_t i = 0; i < SK_ARRAY_SIZE(default_devices); i++) {
     dev_spec d = default_devices[i];
     if (device_listed(cfg, d.path)) continue;

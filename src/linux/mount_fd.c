@@ -67,3 +67,8 @@ int sk_rootfs_bind_fd(int srcfd, int destfd, bool recursive, uint64_t set, uint6
   if (sk_rootfs_setattr(mfd, false, set, clr, 0, what, err) < 0) return -1;
   return sk_rootfs_attach(mfd, destfd, what, err);
 }
+
+char *sk_mount_source_path(const char *source, const sk_rootfs_ctx *ctx) {
+  if (source[0] == '/' || !ctx->bundle) return sk_xstrdup(source);
+  return sk_xasprintf("%s/%s", ctx->bundle, source);
+}

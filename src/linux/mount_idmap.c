@@ -7,11 +7,13 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "rootfs_internal.h"
+#include "skiff/rootfs.h"
 #include "skiff/util.h"
 
 static char *format_map(const oci_id_mapping *m, size_t n) {
@@ -88,8 +90,9 @@ static int helper_userns(const oci_mount *m, sk_error **err) {
   return ret;
 }
 
-int sk_idmap_userns_fd(const oci_mount *m, const sk_rootfs_ctx *ctx, const char *cfgpath,
-                       sk_error **err) {
+/* The user namespace the mount maps through: its own mappings (a helper namespace), else
+ * `userns_fd` (the container's, or -1 when there is none). Returns a new fd. */
+static int mapping_userns(const oci_mount *m, int userns_fd, const char *cfgpath, sk_error **err) {
   bool own = m->uid_mappings_len > 0 || m->gid_mappings_len > 0;
   if (own && (m->uid_mappings_len == 0 || m->gid_mappings_len == 0))
     return sk_error_set(err, EINVAL, cfgpath,
@@ -100,12 +103,64 @@ int sk_idmap_userns_fd(const oci_mount *m, const sk_rootfs_ctx *ctx, const char 
     if (fd < 0) sk_rootfs_error_path(*err, cfgpath);
     return fd;
   }
-  if (!ctx->in_userns)
+  if (userns_fd < 0)
     return sk_error_set(err, EINVAL, cfgpath,
                         "idmap without uidMappings/gidMappings needs the container to have a "
                         "user namespace: add mappings to the mount or a user namespace to "
                         "linux.namespaces");
-  int fd = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return sk_error_set(err, errno, cfgpath, "open /proc/self/ns/user");
+  int fd = fcntl(userns_fd, F_DUPFD_CLOEXEC, 3);
+  if (fd < 0) return sk_error_set(err, errno, cfgpath, "duplicate the user namespace fd");
   return fd;
+}
+
+int sk_idmap_apply(int mfd, const oci_mount *m, bool recursive, int userns_fd, const char *cfgpath,
+                   sk_error **err) {
+  _cleanup_close_ int usfd = mapping_userns(m, userns_fd, cfgpath, err);
+  if (usfd < 0) return -1;
+  struct mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)usfd};
+  if (mount_setattr(mfd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof(a)) < 0)
+    return sk_error_set(err, errno, cfgpath, "idmap the bind of \"%s\"%s",
+                        m->source ? m->source : "",
+                        errno == EINVAL  ? " (the filesystem does not support idmapped mounts)"
+                        : errno == EPERM ? " (needs CAP_SYS_ADMIN over the source filesystem: "
+                                           "inside a user namespace, have the runtime prepare it "
+                                           "on the host with sk_rootfs_prepare_idmapped)"
+                                         : "");
+  return 0;
+}
+
+int sk_rootfs_prepare_idmapped(const oci_config *cfg, const sk_rootfs_ctx *ctx, int userns_fd,
+                               int *fds, sk_error **err) {
+  for (size_t i = 0; i < cfg->mounts_len; i++)
+    fds[i] = -1;
+  for (size_t i = 0; i < cfg->mounts_len; i++) {
+    const oci_mount *m = &cfg->mounts[i];
+    _cleanup_free_ char *cfgpath = sk_xasprintf("mounts[%zu]", i);
+    sk_mount_opts o;
+    if (sk_mount_opts_parse(m->options, m->options_len, &o, cfgpath, err) < 0) goto fail;
+    bool want = o.idmap && (o.bind || (m->type && strcmp(m->type, "bind") == 0));
+    bool rec = o.rbind, ridmap = o.ridmap;
+    sk_mount_opts_free(&o);
+    if (!want || !m->source || !*m->source) continue;
+    _cleanup_free_ char *src = sk_mount_source_path(m->source, ctx);
+    _cleanup_close_ int srcfd = open(src, O_PATH | O_CLOEXEC);
+    if (srcfd < 0) {
+      _cleanup_free_ char *p = sk_xasprintf("%s.source", cfgpath);
+      sk_error_set(err, errno, p, "\"%s\": open the bind source", src);
+      goto fail;
+    }
+    int mfd = open_tree(
+        srcfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (rec ? AT_RECURSIVE : 0));
+    if (mfd < 0) {
+      sk_error_set(err, errno, cfgpath, "\"%s\": clone the bind source", src);
+      goto fail;
+    }
+    fds[i] = mfd;
+    if (sk_idmap_apply(mfd, m, ridmap, userns_fd, cfgpath, err) < 0) goto fail;
+  }
+  return 0;
+fail:
+  for (size_t i = 0; i < cfg->mounts_len; i++)
+    if (fds[i] >= 0) close(fds[i]), fds[i] = -1;
+  return -1;
 }

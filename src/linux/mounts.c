@@ -89,15 +89,16 @@ static int apply_propagation(int fd, const sk_mount_opts *o, const char *dest, s
   return 0;
 }
 
-static int bind_mount(const oci_mount *m, const sk_mount_opts *o, const sk_rootfs_ctx *ctx,
-                      int rootfd, const char *source, const char *cfgpath, sk_error **err) {
+static int bind_mount(size_t i, const oci_mount *m, const sk_mount_opts *o,
+                      const sk_rootfs_ctx *ctx, int rootfd, const char *source, const char *cfgpath,
+                      sk_error **err) {
   const char *dest = m->destination;
   _cleanup_free_ char *srcpath = NULL;
   _cleanup_free_ char *p_src = sk_xasprintf("%s.source", cfgpath);
   _cleanup_free_ char *p_dst = sk_xasprintf("%s.destination", cfgpath);
   if (!source || !*source)
     return sk_error_set(err, EINVAL, p_src, "a bind mount needs a source path");
-  srcpath = source[0] == '/' ? sk_xstrdup(source) : sk_xasprintf("%s/%s", ctx->bundle, source);
+  srcpath = sk_mount_source_path(source, ctx);
   _cleanup_close_ int srcfd = open(srcpath, O_PATH | O_CLOEXEC);
   if (srcfd < 0)
     return sk_error_set(err, errno, p_src, "\"%s\": open the bind source%s", srcpath,
@@ -112,20 +113,23 @@ static int bind_mount(const oci_mount *m, const sk_mount_opts *o, const sk_rootf
   }
   if (check_proc_dest(ctx, destfd, "bind", true, dest, p_dst, err) < 0) return -1;
 
-  _cleanup_close_ int mfd = open_tree(srcfd, "",
-                                      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
-                                          (o->rbind ? AT_RECURSIVE : 0));
-  if (mfd < 0) return sk_error_set(err, errno, p_src, "\"%s\": clone the bind source", srcpath);
-  if (o->idmap) {
-    _cleanup_close_ int usfd = sk_idmap_userns_fd(m, ctx, cfgpath, err);
-    if (usfd < 0) return -1;
-    struct mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)usfd};
-    if (mount_setattr(mfd, "", AT_EMPTY_PATH | (o->ridmap ? AT_RECURSIVE : 0), &a, sizeof(a)) < 0)
-      return sk_error_set(err, errno, cfgpath, "\"%s\": idmap the bind of \"%s\"%s", dest, srcpath,
-                          errno == EINVAL  ? " (the filesystem does not support idmapped mounts)"
-                          : errno == EPERM ? " (needs CAP_SYS_ADMIN over the source filesystem: "
-                                             "not possible from inside a user namespace)"
-                                           : "");
+  _cleanup_close_ int mfd = -1;
+  if (ctx->mount_fds && ctx->mount_fds[i] >= 0) {
+    /* Prepared (idmapped) on the host side by sk_rootfs_prepare_idmapped. */
+    mfd = fcntl(ctx->mount_fds[i], F_DUPFD_CLOEXEC, 3);
+    if (mfd < 0) return sk_error_set(err, errno, cfgpath, "duplicate the prepared mount fd");
+  } else {
+    mfd = open_tree(srcfd, "",
+                    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+                        (o->rbind ? AT_RECURSIVE : 0));
+    if (mfd < 0) return sk_error_set(err, errno, p_src, "\"%s\": clone the bind source", srcpath);
+    if (o->idmap) {
+      _cleanup_close_ int usfd =
+          ctx->in_userns ? open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC) : -1;
+      if (ctx->in_userns && usfd < 0)
+        return sk_error_set(err, errno, cfgpath, "open /proc/self/ns/user");
+      if (sk_idmap_apply(mfd, m, o->ridmap, usfd, cfgpath, err) < 0) return -1;
+    }
   }
   if (sk_rootfs_setattr(mfd, false, o->attr_set, o->attr_clr, 0, dest, err) < 0 ||
       sk_rootfs_setattr(mfd, true, o->rattr_set, o->rattr_clr, 0, dest, err) < 0 ||
@@ -198,7 +202,7 @@ static int mount_one(const oci_config *cfg, size_t i, const sk_rootfs_ctx *ctx, 
   int r;
   const char *type = m->type;
   if (o.bind || is_type(type, "bind")) {
-    r = bind_mount(m, &o, ctx, rootfd, m->source, cfgpath, err);
+    r = bind_mount(i, m, &o, ctx, rootfd, m->source, cfgpath, err);
   } else if (is_type(type, "cgroup") || is_type(type, "cgroup2")) {
     r = sk_mount_cgroup(m, &o, ctx, rootfd, m->destination, cfgpath, err);
   } else if (is_type(type, "sysfs") && ctx->in_userns && !(ctx->ns_flags & CLONE_NEWNET)) {
@@ -209,7 +213,7 @@ static int mount_one(const oci_config *cfg, size_t i, const sk_rootfs_ctx *ctx, 
     o.attr_set |= MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
     o.attr_clr &= ~(uint64_t)(MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
     if (o.flags & MS_RDONLY) o.rattr_set |= MOUNT_ATTR_RDONLY;
-    r = bind_mount(m, &o, ctx, rootfd, "/sys", cfgpath, err);
+    r = bind_mount(i, m, &o, ctx, rootfd, "/sys", cfgpath, err);
   } else if (!type || !*type) {
     _cleanup_free_ char *p = sk_xasprintf("%s.type", cfgpath);
     r = sk_error_set(err, EINVAL, p,

@@ -47,9 +47,14 @@ int sk_rootfs_setattr(int fd, bool recursive, uint64_t set, uint64_t clr, uint64
 int sk_rootfs_bind_fd(int srcfd, int destfd, bool recursive, uint64_t set, uint64_t clr,
                       const char *what, sk_error **err);
 
-/* The user namespace fd an idmapped mount maps through (mount_idmap.c). */
-int sk_idmap_userns_fd(const oci_mount *m, const sk_rootfs_ctx *ctx, const char *cfgpath,
-                       sk_error **err);
+/* Idmap the detached mount mfd as mounts[] entry m asks (mount_idmap.c): through the mount's
+ * own uidMappings/gidMappings, else through userns_fd (the container's user namespace, -1 =
+ * none: an error). */
+int sk_idmap_apply(int mfd, const oci_mount *m, bool recursive, int userns_fd, const char *cfgpath,
+                   sk_error **err);
+
+/* The host path of a bind source: absolute, or relative to the bundle. Caller frees. */
+char *sk_mount_source_path(const char *source, const sk_rootfs_ctx *ctx);
 
 /* Copy the tree under the directory fd `from` into the directory fd `to` (tmpcopyup). */
 int sk_copy_tree(int from, int to, sk_error **err);

@@ -244,6 +244,29 @@ expect "userns: default devices bound from the host" ' - devtmpfs' "$(mi /dev/nu
 expect "userns: linux.devices bound from the host" ' - devtmpfs' "$(mi /dev/fuse)"
 expect "userns: sysfs without netns falls back to a read-only rbind of /sys" '^ro,nosuid,nodev,noexec.* - sysfs' "$(mi /sys)"
 
+########## idmapped mounts with a user namespace: prepared on the host side ##########
+mkdir -p "$T/idsrc2" && touch "$T/idsrc2/f" "$T/idsrc2/g" && chown 0:0 "$T/idsrc2/f" && chown 3:3 "$T/idsrc2/g"
+B=$(bundle userns-idmap ".linux.namespaces=[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"user\"}]
+  | .linux.uidMappings=[{\"containerID\":0,\"hostID\":100000,\"size\":65536}] | .linux.gidMappings=[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]
+  | .mounts += [{\"destination\":\"/own\",\"type\":\"bind\",\"source\":\"$T/idsrc2\",\"options\":[\"bind\",\"idmap\"]},
+    {\"destination\":\"/mapped\",\"type\":\"bind\",\"source\":\"$T/idsrc2\",\"options\":[\"rbind\",\"ridmap\"],
+     \"uidMappings\":[{\"containerID\":0,\"hostID\":100007,\"size\":10}],\"gidMappings\":[{\"containerID\":0,\"hostID\":100009,\"size\":10}]}]")
+chmod 755 "$B"
+mkdir "$B/rootfs/own" "$B/rootfs/mapped"  # the rootfs belongs to the host's root: nobody inside
+run --prepare-idmap "$B" sh -c 'ls -ln /own /mapped'
+expect_rc "userns idmap: prepared on the host side" 0
+expect "userns idmap: container mapping: on-disk 0 is root inside" '^-[-rwx]+ +1 0 +0 .* f$' "$(echo "$OUT" | sed -n '/own/,/mapped/p')"
+expect "userns idmap: own mapping: on-disk 0 -> 7:9, 3 -> 10:12 inside" '1 7 +9 .* f .*1 10 +12 .* g' "$(echo $(echo "$OUT" | sed -n '/mapped:/,$p'))"
+run "$B" sh -c 'ls -ln /own'
+expect "userns idmap: without preparation, a clear error from inside the user namespace" \
+  'mounts\[6\]: idmap the bind of .*(CAP_SYS_ADMIN|prepare)' "$ERR"
+
+########## features: mount option names ##########
+OPTS=$("$DRIVER" --mount-options)
+if [ "$OPTS" = "$(echo "$OPTS" | LC_ALL=C sort)" ] && echo "$OPTS" | grep -qx rro && echo "$OPTS" | grep -qx tmpcopyup \
+   && echo "$OPTS" | grep -qx idmap && [ "$(echo "$OPTS" | wc -l)" -ge 60 ]; then pass "mount option names: sorted, complete"
+else fail "mount option names: sorted, complete" "$OPTS"; fi
+
 ########## failures: config path in the message, nothing left on the host ##########
 fail_case() { # fail_case NAME JQ-FILTER EXPECTED-ERROR-REGEX [setup-cmd]
   local b

@@ -2,21 +2,27 @@
 /*
  * Test helper: build a container's filesystem view from a bundle without the lifecycle.
  *
- *   rootfs_driver [--no-pivot] [--host-mountinfo FILE] BUNDLE CMD [ARG...]
+ *   rootfs_driver [--no-pivot] [--prepare-idmap] BUNDLE CMD [ARG...]
+ *   rootfs_driver --mount-options        (prints sk_mount_option_names(), one a line)
  *
  * Loads BUNDLE/config.json, unshares the namespaces of linux.namespaces (paths are ignored;
  * mount, pid, uts, ipc always), maps the user namespace with linux.uidMappings/gidMappings,
  * forks the container's pid 1, which calls sk_rootfs_setup + sk_rootfs_finalize and execs CMD.
+ * --prepare-idmap: the parent makes the idmapped mounts (sk_rootfs_prepare_idmapped) once the
+ * user namespace is mapped, and passes them to the child over a socket, as the runtime does.
  * Errors are printed "rootfs_driver: <config path>: <message>: <strerror>", exit status 125.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,6 +74,58 @@ static void write_map(pid_t pid, const char *file, const oci_id_mapping *m, size
   if (fd >= 0) close(fd);
 }
 
+/* Send the valid fds of fds[0..n) with their indexes; at least one byte is always sent. */
+static int send_fds(int sock, const int *fds, size_t n) {
+  int32_t idx[200];
+  int sendfds[200];
+  size_t k = 0;
+  for (size_t i = 0; i < n && k < 200; i++)
+    if (fds && fds[i] >= 0) idx[k] = (int32_t)i, sendfds[k++] = fds[i];
+  char byte = 'x';
+  struct iovec iov[2] = {{&byte, 1}, {idx, k * sizeof(int32_t)}};
+  union {
+    char buf[CMSG_SPACE(sizeof(sendfds))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
+  if (k) {
+    msg.msg_control = u.buf;
+    msg.msg_controllen = CMSG_SPACE(k * sizeof(int));
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(k * sizeof(int));
+    memcpy(CMSG_DATA(c), sendfds, k * sizeof(int));
+  }
+  return sendmsg(sock, &msg, 0) < 0 ? -1 : 0;
+}
+
+/* Receive what send_fds sent into fds[0..n) (-1 elsewhere). */
+static int recv_fds(int sock, int *fds, size_t n) {
+  int32_t idx[200];
+  char byte;
+  struct iovec iov[2] = {{&byte, 1}, {idx, sizeof(idx)}};
+  union {
+    char buf[CMSG_SPACE(200 * sizeof(int))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr msg = {
+      .msg_iov = iov, .msg_iovlen = 2, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
+  ssize_t r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+  if (r < 1) return -1;
+  for (size_t i = 0; i < n; i++)
+    fds[i] = -1;
+  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+  if (c && c->cmsg_type == SCM_RIGHTS) {
+    size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    int got[200];
+    memcpy(got, CMSG_DATA(c), k * sizeof(int));
+    for (size_t j = 0; j < k; j++)
+      if ((size_t)idx[j] < n) fds[idx[j]] = got[j];
+  }
+  return 0;
+}
+
 static int wait_status(pid_t pid) {
   int st;
   while (waitpid(pid, &st, 0) < 0)
@@ -76,10 +134,17 @@ static int wait_status(pid_t pid) {
 }
 
 int main(int argc, char **argv) {
-  bool no_pivot = false;
+  bool no_pivot = false, prepare = false;
   int i = 1;
-  for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++)
+  for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
     if (strcmp(argv[i], "--no-pivot") == 0) no_pivot = true;
+    if (strcmp(argv[i], "--prepare-idmap") == 0) prepare = true;
+    if (strcmp(argv[i], "--mount-options") == 0) {
+      for (const char *const *n = sk_mount_option_names(); *n; n++)
+        puts(*n);
+      return 0;
+    }
+  }
   if (argc - i < 2) {
     fprintf(stderr, "usage: rootfs_driver [--no-pivot] BUNDLE CMD [ARG...]\n");
     return 2;
@@ -113,7 +178,8 @@ int main(int argc, char **argv) {
                        .ns_flags = flags};
 
   int sync[2];
-  if (pipe(sync) < 0) return 125;
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0) return 125;
+  _cleanup_free_ int *mount_fds = sk_xcalloc(cfg->mounts_len + 1, sizeof(int));
   pid_t child = fork();
   if (child < 0) return 125;
   if (child == 0) {
@@ -122,8 +188,9 @@ int main(int argc, char **argv) {
       perror("unshare");
       _exit(125);
     }
-    char c;
-    if (read(sync[0], &c, 1) != 1) _exit(125); /* the parent wrote the id maps */
+    /* The parent wrote the id maps (and maybe made the idmapped mounts). */
+    if (recv_fds(sync[0], mount_fds, cfg->mounts_len) < 0) _exit(125);
+    if (prepare) ctx.mount_fds = mount_fds;
     if ((flags & CLONE_NEWUSER) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
       perror("setresuid");
       _exit(125);
@@ -155,7 +222,21 @@ int main(int argc, char **argv) {
       write_map(child, "gid_map", cfg->linux->gid_mappings, cfg->linux->gid_mappings_len);
     }
   }
-  if (write(sync[1], "x", 1) != 1) return 125;
+  for (size_t n = 0; n < cfg->mounts_len; n++)
+    mount_fds[n] = -1;
+  if (prepare) {
+    char p[64];
+    snprintf(p, sizeof(p), "/proc/%d/ns/user", (int)child);
+    _cleanup_close_ int userns = (flags & CLONE_NEWUSER) ? open(p, O_RDONLY | O_CLOEXEC) : -1;
+    if (sk_rootfs_prepare_idmapped(cfg, &ctx, userns, mount_fds, &err) < 0) {
+      kill(child, SIGKILL);
+      wait_status(child);
+      return report(err);
+    }
+  }
+  if (send_fds(sync[1], mount_fds, cfg->mounts_len) < 0) return 125;
+  for (size_t n = 0; n < cfg->mounts_len; n++)
+    if (mount_fds[n] >= 0) close(mount_fds[n]);
   close(sync[1]);
   return wait_status(child);
 }
