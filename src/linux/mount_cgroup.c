@@ -179,21 +179,27 @@ static int mount_v1(const sk_mount_opts *o, const sk_rootfs_ctx *ctx, int rootfd
     *c2 = '\0';
     const char *ctrls = c1 + 1, *cgpath = c2 + 1;
     cg_mount cm;
-    _cleanup_free_ char *src = own_dir(ctrls, cgpath, &cm);
-    if (!src) {
-      sk_debug("%s: cgroup hierarchy \"%s\" (%s): not found in mountinfo: skipped", cfgpath, ctrls,
-               cgpath);
+    if (!find_cg_mount(ctrls, &cm)) {
+      sk_debug("%s: cgroup hierarchy \"%s\": not mounted on the host: skipped", cfgpath, ctrls);
       continue;
     }
     const char *slash = strrchr(cm.mountpoint, '/');
     const char *name = slash ? slash + 1 : cm.mountpoint;
     if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) continue;
-    int r = (ctx->ns_flags & CLONE_NEWCGROUP) ? fresh_mount(dirfd, name, ctrls, o, err) : -1;
-    if (r < 0) {
-      if (ctx->ns_flags & CLONE_NEWCGROUP) {
-        sk_debug("%s: %s: fresh mount failed, binding instead", cfgpath, name);
-        sk_error_free(*err);
-        *err = NULL;
+    bool done = false;
+    if (ctx->ns_flags & CLONE_NEWCGROUP) {
+      /* In a cgroup namespace a fresh mount's root is the container's own cgroup. */
+      _cleanup_error_ sk_error *ferr = NULL;
+      done = fresh_mount(dirfd, name, ctrls, o, &ferr) == 0;
+      if (!done) sk_debug("%s: %s: %s: binding instead", cfgpath, name, ferr->msg);
+    }
+    if (!done) {
+      _cleanup_free_ char *src = own_dir(ctrls, cgpath, &cm);
+      if (!src) {
+        sk_debug("%s: cgroup hierarchy \"%s\" (%s): the container's directory is not visible: "
+                 "skipped",
+                 cfgpath, ctrls, cgpath);
+        continue;
       }
       if (bind_own(src, dirfd, name, o, cfgpath, err) < 0) {
         sk_rootfs_error_path(*err, cfgpath);

@@ -192,6 +192,26 @@ expect "binds: tmpfs data and noatime,nodev" 'nodev,noatime - tmpfs tmpfs rw,siz
 expect "binds: tmpfs mode 700" '^drwx------ ' "$(echo "$OUT" | grep ' /t$')"
 [ ! -e "$T/hostdir/sub/w" ] && [ ! -e "$T/hostdir/x" ] && pass "binds: host dir unchanged" || fail "binds: host dir unchanged"
 
+########## cgroup mounts ##########
+CG='.mounts += [{"destination":"/sys/fs/cgroup","type":"cgroup","source":"cgroup","options":["nosuid","noexec","nodev","relatime","ro"]}]'
+OWN_MEM=$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)
+B=$(bundle cgroup "$CG")
+run "$B" sh -c 'cat /proc/self/mountinfo; touch /sys/fs/cgroup/x 2>&1; true'
+expect_rc "cgroup: container ran" 0
+expect "cgroup: read-only" 'touch: /sys/fs/cgroup/x: Read-only file system' "$OUT"
+if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+  expect "cgroup: v2 host: the container's own cgroup2" ' - cgroup2 ' "$(mi /sys/fs/cgroup)"
+else
+  expect "cgroup: v1 host: a read-only tmpfs holds the hierarchies" '^ro,nosuid,nodev,noexec.* - tmpfs ' "$(mi /sys/fs/cgroup)"
+  [ -n "$OWN_MEM" ] && expect "cgroup: v1 memory: only the container's own cgroup ($OWN_MEM), read-only" \
+    "^[0-9]+ [0-9]+ [0-9]+:[0-9]+ $OWN_MEM /sys/fs/cgroup/memory ro,nosuid,nodev,noexec" "$(echo "$OUT" | grep ' /sys/fs/cgroup/memory ')"
+  expect "cgroup: v1 hierarchies all there" '/sys/fs/cgroup/pids .*/sys/fs/cgroup/cpu ' "$(echo $(echo "$OUT" | awk '{print $5}'))"
+fi
+B=$(bundle cgroupns "$CG | .linux.namespaces += [{\"type\":\"cgroup\"}]")
+run "$B" sh -c 'cat /proc/self/mountinfo'
+expect_rc "cgroupns: container ran" 0
+expect "cgroupns: hierarchies mounted fresh, rooted at the container's cgroup" '^[0-9]+ [0-9]+ [0-9:]+ / /sys/fs/cgroup/memory ro,' "$(echo "$OUT" | grep ' /sys/fs/cgroup/memory ')"
+
 ########## tmpcopyup ##########
 B=$(bundle copyup '.mounts += [{"destination":"/opt","type":"tmpfs","source":"tmpfs","options":["tmpcopyup","mode=755"]}]')
 mkdir -p "$B/rootfs/opt/dir/deep"
