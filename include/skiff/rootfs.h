@@ -32,6 +32,11 @@ int sk_rootfs_setup(const oci_config *cfg, const sk_rootfs_ctx *ctx, sk_error **
  * linux.rootfsPropagation applied to the new root. */
 int sk_rootfs_finalize(const oci_config *cfg, const sk_rootfs_ctx *ctx, sk_error **err);
 
+/* Between the two steps, when process.terminal is set: bind the container's terminal (`pty_fd`,
+ * an open fd of the pty's secondary side, on the container's devpts) onto /dev/console, created
+ * as an empty file when missing. */
+int sk_rootfs_bind_console(int pty_fd, sk_error **err);
+
 /* Host side (full privileges), once the container's user namespace exists and is mapped, before
  * the init runs sk_rootfs_setup: idmapping a mount needs CAP_SYS_ADMIN over the source's
  * filesystem, which the init no longer has inside its user namespace. For every mounts[] bind

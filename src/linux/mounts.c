@@ -9,6 +9,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "rootfs_internal.h"
@@ -162,8 +163,7 @@ static int fs_mount(const oci_config *cfg, const oci_mount *m, const sk_mount_op
   char target[64];
   snprintf(target, sizeof(target), "/proc/self/fd/%d", destfd);
   const char *source = m->source && *m->source ? m->source : m->type;
-  unsigned long flags = o->flags | (o->remount ? MS_REMOUNT : 0);
-  if (mount(source, target, m->type, flags, data) < 0) {
+  if (mount(source, target, m->type, o->flags, data) < 0) {
     int e = errno;
     return sk_error_set(err, e, cfgpath, "mount %s \"%s\" on \"%s\" (options \"%s\")%s", m->type,
                         source, dest, data ? data : "", mount_hint(e, false));
@@ -189,6 +189,85 @@ static int fs_mount(const oci_config *cfg, const oci_mount *m, const sk_mount_op
   return 0;
 }
 
+#ifndef ST_NOSYMFOLLOW
+#define ST_NOSYMFOLLOW 0x2000
+#endif
+
+/* The per-mount flags of the mount at fd that mount(2) with MS_REMOUNT would otherwise clear
+ * (and, in a user namespace, must keep when the host locked them), minus those the options
+ * clear. */
+static unsigned long kept_mount_flags(int fd, const sk_mount_opts *o) {
+  struct statvfs sv;
+  if (fstatvfs(fd, &sv) < 0) return 0;
+  static const struct {
+    unsigned long st, ms;
+    uint64_t attr;
+  } map[] = {
+      {ST_NOSUID, MS_NOSUID, MOUNT_ATTR_NOSUID},
+      {ST_NODEV, MS_NODEV, MOUNT_ATTR_NODEV},
+      {ST_NOEXEC, MS_NOEXEC, MOUNT_ATTR_NOEXEC},
+      {ST_NODIRATIME, MS_NODIRATIME, MOUNT_ATTR_NODIRATIME},
+      {ST_NOSYMFOLLOW, MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW},
+  };
+  unsigned long keep = 0;
+  for (size_t i = 0; i < SK_ARRAY_SIZE(map); i++)
+    if ((sv.f_flag & map[i].st) && !(o->attr_clr & map[i].attr)) keep |= map[i].ms;
+  if (!(o->attr_clr & MOUNT_ATTR__ATIME)) {
+    if (sv.f_flag & ST_NOATIME)
+      keep |= MS_NOATIME;
+    else if (!(sv.f_flag & ST_RELATIME))
+      keep |= MS_STRICTATIME;
+  }
+  return keep;
+}
+
+/* "remount": change an earlier mount at the destination (per-mount flags of a bind, else the
+ * filesystem's flags and data). */
+static int remount(const oci_mount *m, const sk_mount_opts *o, bool bind, int rootfd,
+                   const char *cfgpath, sk_error **err) {
+  const char *dest = m->destination;
+  _cleanup_free_ char *p_dst = sk_xasprintf("%s.destination", cfgpath);
+  _cleanup_close_ int fd = sk_path_open_in_root(rootfd, dest, O_PATH, 0, err);
+  if (fd < 0) {
+    sk_rootfs_error_path(*err, p_dst);
+    return -1;
+  }
+  if (bind) {
+    if (sk_rootfs_setattr(fd, false, o->attr_set, o->attr_clr, 0, dest, err) < 0) goto fail;
+  } else {
+    char target[64];
+    snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
+    unsigned long flags = MS_REMOUNT | o->flags | kept_mount_flags(fd, o);
+    if (mount(NULL, target, m->type, flags, o->data) < 0)
+      return sk_error_set(
+          err, errno, cfgpath, "remount \"%s\" (options \"%s\")%s", dest, o->data ? o->data : "",
+          errno == EINVAL ? ": is it a mount point, with a valid type and data?" : "");
+  }
+  if (sk_rootfs_setattr(fd, true, o->rattr_set, o->rattr_clr, 0, dest, err) < 0 ||
+      apply_propagation(fd, o, dest, err) < 0)
+    goto fail;
+  return 0;
+fail:
+  sk_rootfs_error_path(*err, cfgpath);
+  return -1;
+}
+
+/* Whether a destination names the root itself ("/", "//", "/.", "a/.."): mounting over it would
+ * hide the rootfs the later entries resolve in. */
+static bool is_root_dest(const char *d) {
+  _cleanup_free_ char *c = sk_xstrdup(d);
+  int depth = 0;
+  char *save = NULL;
+  for (char *t = strtok_r(c, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+    if (strcmp(t, ".") == 0) continue;
+    if (strcmp(t, "..") == 0)
+      depth = depth > 0 ? depth - 1 : 0;
+    else
+      depth++;
+  }
+  return depth == 0;
+}
+
 static int mount_one(const oci_config *cfg, size_t i, const sk_rootfs_ctx *ctx, int rootfd,
                      sk_error **err) {
   const oci_mount *m = &cfg->mounts[i];
@@ -197,11 +276,19 @@ static int mount_one(const oci_config *cfg, size_t i, const sk_rootfs_ctx *ctx, 
     _cleanup_free_ char *p = sk_xasprintf("%s.destination", cfgpath);
     return sk_error_set(err, EINVAL, p, "missing: give the path inside the container");
   }
+  if (is_root_dest(m->destination)) {
+    _cleanup_free_ char *p = sk_xasprintf("%s.destination", cfgpath);
+    return sk_error_set(err, EINVAL, p,
+                        "\"%s\" is the container's root: set it with root.path, not mounts",
+                        m->destination);
+  }
   sk_mount_opts o;
   if (sk_mount_opts_parse(m->options, m->options_len, &o, cfgpath, err) < 0) return -1;
   int r;
   const char *type = m->type;
-  if (o.bind || is_type(type, "bind")) {
+  if (o.remount) {
+    r = remount(m, &o, o.bind || is_type(type, "bind"), rootfd, cfgpath, err);
+  } else if (o.bind || is_type(type, "bind")) {
     r = bind_mount(i, m, &o, ctx, rootfd, m->source, cfgpath, err);
   } else if (is_type(type, "cgroup") || is_type(type, "cgroup2")) {
     r = sk_mount_cgroup(m, &o, ctx, rootfd, m->destination, cfgpath, err);

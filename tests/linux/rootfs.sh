@@ -253,6 +253,16 @@ expect "pivot: other mounts stay writable" 'shm-writable' "$OUT"
 expect "pivot: / is ro" '^ro,' "$(mi /)"
 expect_not "pivot: private root has no propagation" 'shared:|master:' "$(echo "$OUT" | awk '$5 == "/"')"
 
+########## remount, /dev/console ##########
+B=$(bundle remount '.mounts += [{"destination":"/dev/shm","type":"tmpfs","source":"shm","options":["remount","ro","size=2m"]},
+  {"destination":"/sys","type":"bind","source":"none","options":["bind","remount","rw"]}]')
+run --console "$B" sh -c 'cat /proc/self/mountinfo; ls -l /dev/console'
+expect_rc "remount: container ran" 0
+expect "remount: tmpfs remounted ro with new data" '^ro,nosuid,nodev,noexec.* - tmpfs shm ro,size=2048k' "$(mi /dev/shm)"
+expect "remount: bind remount rw changes the mount flag only" '^rw,nosuid,nodev,noexec.* - sysfs' "$(mi /sys)"
+expect "console: the pty is bound on /dev/console" ' - devpts devpts' "$(mi /dev/console)"
+expect "console: /dev/console is a char device" '^crw--w---- .*/dev/console|^crw-' "$OUT"
+
 ########## user namespace ##########
 B=$(bundle userns '.linux.namespaces=[{"type":"pid"},{"type":"mount"},{"type":"ipc"},{"type":"uts"},{"type":"user"}]
   | .linux.uidMappings=[{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings=[{"containerID":0,"hostID":100000,"size":65536}]
@@ -323,6 +333,10 @@ fail_case idmap-no-userns ".mounts += [{\"destination\":\"/m\",\"type\":\"bind\"
   '^rootfs_driver: mounts\[6\]: idmap without uidMappings/gidMappings needs .*user namespace'
 fail_case tmpcopyup-not-tmpfs '.mounts += [{"destination":"/m","type":"proc","source":"proc","options":["tmpcopyup"]}]' \
   '^rootfs_driver: mounts\[6\]: tmpcopyup is only for type tmpfs'
+fail_case root-dest '.mounts += [{"destination":"/tmp/..","type":"tmpfs","source":"tmpfs"}]' \
+  '^rootfs_driver: mounts\[6\]\.destination: "/tmp/\.\." is the container.s root'
+fail_case remount-missing '.mounts += [{"destination":"/nope","type":"tmpfs","options":["remount","ro"]}]' \
+  '^rootfs_driver: mounts\[6\]\.destination: open "/nope" inside the rootfs: No such file'
 fail_case dangling-dest '.mounts += [{"destination":"/dangling/x","type":"tmpfs","source":"tmpfs"}]' \
   '^rootfs_driver: mounts\[6\]\.destination: .*dangling' 'ln -s /nowhere/at/all rootfs/dangling'
 

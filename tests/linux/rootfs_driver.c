@@ -2,7 +2,7 @@
 /*
  * Test helper: build a container's filesystem view from a bundle without the lifecycle.
  *
- *   rootfs_driver [--no-pivot] [--prepare-idmap] BUNDLE CMD [ARG...]
+ *   rootfs_driver [--no-pivot] [--prepare-idmap] [--console] BUNDLE CMD [ARG...]
  *   rootfs_driver --mount-options        (prints sk_mount_option_names(), one a line)
  *
  * Loads BUNDLE/config.json, unshares the namespaces of linux.namespaces (paths are ignored;
@@ -10,6 +10,7 @@
  * forks the container's pid 1, which calls sk_rootfs_setup + sk_rootfs_finalize and execs CMD.
  * --prepare-idmap: the parent makes the idmapped mounts (sk_rootfs_prepare_idmapped) once the
  * user namespace is mapped, and passes them to the child over a socket, as the runtime does.
+ * --console: after setup, a pty is opened on the container's devpts and bound to /dev/console.
  * Errors are printed "rootfs_driver: <config path>: <message>: <strerror>", exit status 125.
  */
 #include <errno.h>
@@ -134,11 +135,12 @@ static int wait_status(pid_t pid) {
 }
 
 int main(int argc, char **argv) {
-  bool no_pivot = false, prepare = false;
+  bool no_pivot = false, prepare = false, console = false;
   int i = 1;
   for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
     if (strcmp(argv[i], "--no-pivot") == 0) no_pivot = true;
     if (strcmp(argv[i], "--prepare-idmap") == 0) prepare = true;
+    if (strcmp(argv[i], "--console") == 0) console = true;
     if (strcmp(argv[i], "--mount-options") == 0) {
       for (const char *const *n = sk_mount_option_names(); *n; n++)
         puts(*n);
@@ -198,8 +200,18 @@ int main(int argc, char **argv) {
     pid_t init = fork(); /* pid 1 of the new pid namespace */
     if (init < 0) _exit(125);
     if (init == 0) {
-      if (sk_rootfs_setup(cfg, &ctx, &err) < 0 || sk_rootfs_finalize(cfg, &ctx, &err) < 0)
-        _exit(report(err));
+      if (sk_rootfs_setup(cfg, &ctx, &err) < 0) _exit(report(err));
+      if (console) {
+        int ptm = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        char *name = ptm >= 0 && unlockpt(ptm) == 0 ? ptsname(ptm) : NULL;
+        int pts = name ? open(name, O_RDWR | O_NOCTTY | O_CLOEXEC) : -1;
+        if (pts < 0) {
+          perror("open a pty in the container");
+          _exit(125);
+        }
+        if (sk_rootfs_bind_console(pts, &err) < 0) _exit(report(err));
+      }
+      if (sk_rootfs_finalize(cfg, &ctx, &err) < 0) _exit(report(err));
       execvp(cmd[0], cmd);
       perror(cmd[0]);
       _exit(127);
