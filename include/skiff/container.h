@@ -9,12 +9,12 @@
 
 /* Global options (before the command). */
 typedef struct sk_globals {
-  const char *root;     /* state root (already defaulted) */
-  const char *log_path; /* --log or NULL */
-  bool log_json;        /* --log-format json */
-  bool debug;           /* --debug */
-  bool systemd_cgroup;  /* --systemd-cgroup */
-  int rootless;         /* --rootless: -1 auto, 0 false, 1 true */
+  const char *root;      /* state root (already defaulted) */
+  const char *log_path;  /* --log or NULL */
+  bool log_json;         /* --log-format json */
+  bool debug;            /* --debug */
+  bool systemd_cgroup;   /* --systemd-cgroup */
+  int rootless;          /* --rootless: -1 auto, 0 false, 1 true */
 } sk_globals;
 
 /* create / run / restore options. */
@@ -42,10 +42,10 @@ typedef struct sk_exec_opts {
   const char *pidfd_socket;
   const char *pid_file;
   const char *cwd;
-  char **env;             /* NULL-terminated "K=V" */
-  const char *user;       /* uid[:gid] */
-  char **additional_gids; /* NULL-terminated */
-  char **caps;            /* NULL-terminated */
+  char **env;  /* NULL-terminated "K=V" */
+  const char *user;            /* uid[:gid] */
+  char **additional_gids;      /* NULL-terminated */
+  char **caps;                 /* NULL-terminated */
   const char *process_label;
   const char *apparmor;
   const char *cgroup;
@@ -60,8 +60,7 @@ int sk_container_create(const sk_globals *g, const sk_create_opts *o, sk_error *
 int sk_container_start(const sk_globals *g, const char *id, sk_error **err);
 /* run: create + start, and in the foreground wait; *exit_status = status of the init
  * (128+N for signal N). Detached: *exit_status = 0 after start. */
-int sk_container_run(const sk_globals *g, const sk_create_opts *o, int *exit_status,
-                     sk_error **err);
+int sk_container_run(const sk_globals *g, const sk_create_opts *o, int *exit_status, sk_error **err);
 int sk_container_kill(const sk_globals *g, const char *id, int signo, bool all, sk_error **err);
 int sk_container_delete(const sk_globals *g, const char *id, bool force, sk_error **err);
 /* exec: *exit_status as for run. */

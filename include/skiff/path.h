@@ -9,8 +9,7 @@
 
 /* Open `path` (absolute or relative, interpreted inside the root) under rootfd, as if rootfd were
  * "/": symlinks and ".." are resolved inside it (openat2 RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS,
- * or an equivalent component walk where openat2 is missing). flags as for openat (O_CLOEXEC added).
- */
+ * or an equivalent component walk where openat2 is missing). flags as for openat (O_CLOEXEC added). */
 int sk_path_open_in_root(int rootfd, const char *path, int flags, mode_t mode, sk_error **err);
 
 /* Like mkdir -p inside the root; returns an O_PATH|O_DIRECTORY fd of the last directory. */

@@ -22,19 +22,18 @@ const char *sk_status_name(sk_status s);
 /* What skiff remembers of a container between invocations. */
 typedef struct sk_state {
   char *id;
-  char *oci_version;  /* config's ociVersion */
-  char *bundle;       /* absolute */
-  char *rootfs;       /* absolute */
-  pid_t pid;          /* host pid of the init, 0 if none */
-  uint64_t pid_start; /* starttime (field 22 of /proc/PID/stat) of the init, to detect reuse */
-  char *created;      /* RFC 3339 with nanoseconds, UTC */
-  char *owner;        /* user name, "" in state */
-  sk_status status;   /* the status stored; see sk_state_refresh for the live one */
-  char **annotations; /* key, value, key, value, ..., NULL */
-  char *cgroup_path;  /* what the cgroup layer needs to find the cgroup again (opaque to state) */
-  char *config_json;  /* unused by state itself: extra JSON the runtime stores (e.g. hooks), may be
-                         NULL */
-  bool shared_pidns;  /* the container has no private pid namespace */
+  char *oci_version;   /* config's ociVersion */
+  char *bundle;        /* absolute */
+  char *rootfs;        /* absolute */
+  pid_t pid;           /* host pid of the init, 0 if none */
+  uint64_t pid_start;  /* starttime (field 22 of /proc/PID/stat) of the init, to detect reuse */
+  char *created;       /* RFC 3339 with nanoseconds, UTC */
+  char *owner;         /* user name, "" in state */
+  sk_status status;    /* the status stored; see sk_state_refresh for the live one */
+  char **annotations;  /* key, value, key, value, ..., NULL */
+  char *cgroup_path;   /* what the cgroup layer needs to find the cgroup again (opaque to state) */
+  char *config_json;   /* unused by state itself: extra JSON the runtime stores (e.g. hooks), may be NULL */
+  bool shared_pidns;   /* the container has no private pid namespace */
 } sk_state;
 
 /* Default state root: /run/skiff for real root, $XDG_RUNTIME_DIR/skiff otherwise. Caller frees. */

@@ -11,9 +11,7 @@
 
 #include "skiff/error.h"
 
-static inline void sk_freep(void *p) {
-  free(*(void **)p);
-}
+static inline void sk_freep(void *p) { free(*(void **)p); }
 static inline void sk_closep(int *fd) {
   if (*fd >= 0) close(*fd);
   *fd = -1;
@@ -51,8 +49,7 @@ char *sk_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Read a whole file (at most max bytes, 0 = no limit). NUL-terminated; *len excludes the NUL. */
 int sk_read_file(const char *path, char **out, size_t *len, size_t max, sk_error **err);
 /* Read a whole file relative to dirfd. */
-int sk_read_file_at(int dirfd, const char *path, char **out, size_t *len, size_t max,
-                    sk_error **err);
+int sk_read_file_at(int dirfd, const char *path, char **out, size_t *len, size_t max, sk_error **err);
 /* Write a file atomically: temp file ".<name>.XXXXXX" in the same directory + rename. */
 int sk_write_file_atomic(const char *path, const void *data, size_t len, int mode, sk_error **err);
 /* write() all of buf, retrying on EINTR / short writes. Returns 0 or -1 (errno set). */
