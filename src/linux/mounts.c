@@ -35,17 +35,25 @@ static bool on_procfs(int fd) {
 }
 
 /* Refuse to mount over procfs except the files of proc_allowed (and proc over /proc). */
-static int check_proc_dest(const sk_rootfs_ctx *ctx, int destfd, const char *type, bool bind,
-                           const char *dest, const char *cfgpath, sk_error **err) {
+/* The path the kernel gives for fd (in our mount namespace), or false. */
+static bool fd_path(int fd, char *buf, size_t size) {
+  char link[64];
+  snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(link, buf, size - 1);
+  if (n < 0) return false;
+  buf[n] = '\0';
+  return true;
+}
+
+static int check_proc_dest(int rootfd, int destfd, const char *type, bool bind, const char *dest,
+                           const char *cfgpath, sk_error **err) {
   if (!on_procfs(destfd)) return 0;
-  char link[64], real[4096];
-  snprintf(link, sizeof(link), "/proc/self/fd/%d", destfd);
-  ssize_t n = readlink(link, real, sizeof(real) - 1);
-  if (n < 0) return sk_error_set(err, errno, cfgpath, "\"%s\": find the mount point", dest);
-  real[n] = '\0';
-  size_t rl = strlen(ctx->rootfs);
+  char real[4096], root[4096];
+  if (!fd_path(destfd, real, sizeof(real)) || !fd_path(rootfd, root, sizeof(root)))
+    return sk_error_set(err, errno, cfgpath, "\"%s\": find the mount point", dest);
+  size_t rl = strcmp(root, "/") == 0 ? 0 : strlen(root);
   const char *in = real;
-  if (strncmp(real, ctx->rootfs, rl) == 0 && (real[rl] == '/' || !real[rl])) in = real + rl;
+  if (strncmp(real, root, rl) == 0 && (real[rl] == '/' || !real[rl])) in = real + rl;
   if (strcmp(in, "/proc") == 0 && !bind && is_type(type, "proc")) return 0;
   if (strncmp(in, "/proc/", 6) == 0)
     for (size_t i = 0; proc_allowed[i]; i++)
@@ -112,7 +120,7 @@ static int bind_mount(size_t i, const oci_mount *m, const sk_mount_opts *o,
     sk_rootfs_error_path(*err, p_dst);
     return -1;
   }
-  if (check_proc_dest(ctx, destfd, "bind", true, dest, p_dst, err) < 0) return -1;
+  if (check_proc_dest(rootfd, destfd, "bind", true, dest, p_dst, err) < 0) return -1;
 
   _cleanup_close_ int mfd = -1;
   if (ctx->mount_fds && ctx->mount_fds[i] >= 0) {
@@ -141,8 +149,8 @@ static int bind_mount(size_t i, const oci_mount *m, const sk_mount_opts *o,
   return 0;
 }
 
-static int fs_mount(const oci_config *cfg, const oci_mount *m, const sk_mount_opts *o,
-                    const sk_rootfs_ctx *ctx, int rootfd, const char *cfgpath, sk_error **err) {
+static int fs_mount(const oci_config *cfg, const oci_mount *m, const sk_mount_opts *o, int rootfd,
+                    const char *cfgpath, sk_error **err) {
   const char *dest = m->destination;
   _cleanup_free_ char *p_dst = sk_xasprintf("%s.destination", cfgpath);
   _cleanup_close_ int destfd = sk_rootfs_mkdest(rootfd, dest, true, err);
@@ -150,7 +158,7 @@ static int fs_mount(const oci_config *cfg, const oci_mount *m, const sk_mount_op
     sk_rootfs_error_path(*err, p_dst);
     return -1;
   }
-  if (check_proc_dest(ctx, destfd, m->type, false, dest, p_dst, err) < 0) return -1;
+  if (check_proc_dest(rootfd, destfd, m->type, false, dest, p_dst, err) < 0) return -1;
   _cleanup_close_ int underfd = -1;
   if (o->tmpcopyup) {
     if (!is_type(m->type, "tmpfs"))
@@ -310,7 +318,7 @@ static int mount_one(const oci_config *cfg, size_t i, const sk_rootfs_ctx *ctx, 
     r = sk_error_set(err, EINVAL, cfgpath,
                      "idmap/ridmap apply to bind mounts only, not to type \"%s\"", type);
   } else {
-    r = fs_mount(cfg, m, &o, ctx, rootfd, cfgpath, err);
+    r = fs_mount(cfg, m, &o, rootfd, cfgpath, err);
   }
   sk_mount_opts_free(&o);
   return r;

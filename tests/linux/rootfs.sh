@@ -253,6 +253,12 @@ expect "pivot: other mounts stay writable" 'shm-writable' "$OUT"
 expect "pivot: / is ro" '^ro,' "$(mi /)"
 expect_not "pivot: private root has no propagation" 'shared:|master:' "$(echo "$OUT" | awk '$5 == "/"')"
 
+########## the few /proc files that may be covered (lxcfs style) ##########
+echo "12345.67 1.00" > "$T/fake-uptime"
+B=$(bundle procfile ".mounts += [{\"destination\":\"/proc/uptime\",\"type\":\"bind\",\"source\":\"$T/fake-uptime\",\"options\":[\"bind\",\"ro\"]}]")
+run "$B" cat /proc/uptime
+expect "proc: /proc/uptime may be covered" '^12345.67 1.00$' "$OUT"
+
 ########## remount, /dev/console ##########
 B=$(bundle remount '.mounts += [{"destination":"/dev/shm","type":"tmpfs","source":"shm","options":["remount","ro","size=2m"]},
   {"destination":"/sys","type":"bind","source":"none","options":["bind","remount","rw"]}]')
