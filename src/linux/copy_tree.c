@@ -63,7 +63,7 @@ static int copy_entry(int from, int to, const char *name, int depth, sk_error **
   if (fchownat(to, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != EPERM &&
       errno != EINVAL)
     return sk_error_set(err, errno, NULL, "tmpcopyup: chown %s", name);
-  if (!S_ISLNK(st.st_mode) && fchmodat(to, name, st.st_mode & 07777, 0) < 0)
+  if (!S_ISLNK(st.st_mode) && fchmodat(to, name, st.st_mode & 07777, AT_SYMLINK_NOFOLLOW) < 0)
     return sk_error_set(err, errno, NULL, "tmpcopyup: chmod %s", name);
   struct timespec ts[2] = {st.st_atim, st.st_mtim};
   (void)utimensat(to, name, ts, AT_SYMLINK_NOFOLLOW);

@@ -98,7 +98,7 @@ set_owner:
   if (!in_userns && fchownat(pfd, base, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
     return sk_error_set(err, errno, NULL, "chown \"%s\" to %u:%u", d->path, d->uid, d->gid);
   /* After chown (which drops set-id bits), and whatever the umask. */
-  if (fchmodat(pfd, base, d->mode & 07777, 0) < 0)
+  if (fchmodat(pfd, base, d->mode & 07777, AT_SYMLINK_NOFOLLOW) < 0)
     return sk_error_set(err, errno, NULL, "chmod \"%s\"", d->path);
   return 0;
 }
