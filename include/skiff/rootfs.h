@@ -7,14 +7,15 @@
 #include <sys/types.h>
 
 #include "skiff/error.h"
+
 #include "skiff/oci.h"
 
 typedef struct sk_rootfs_ctx {
-  const char *rootfs; /* absolute host path of root.path */
-  const char *bundle; /* absolute bundle dir (relative mount sources are relative to it) */
-  bool no_pivot;      /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
-  bool in_userns;     /* the container has its own user namespace: devices are bind-mounted */
-  int ns_flags;       /* CLONE_NEW* flags of the namespaces the container has (new or joined) */
+  const char *rootfs;   /* absolute host path of root.path */
+  const char *bundle;   /* absolute bundle dir (relative mount sources are relative to it) */
+  bool no_pivot;        /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
+  bool in_userns;       /* the container has its own user namespace: devices are bind-mounted */
+  int ns_flags;         /* CLONE_NEW* flags of the namespaces the container has (new or joined) */
   /* Optional (NULL = none): per mounts[] index, a detached mount made on the host side by
    * sk_rootfs_prepare_idmapped(), or -1. The init attaches it instead of cloning the source. */
   const int *mount_fds;
