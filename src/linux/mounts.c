@@ -17,6 +17,10 @@
 #include "skiff/path.h"
 #include "skiff/util.h"
 
+#ifndef MQUEUE_MAGIC
+#define MQUEUE_MAGIC 0x19800202 /* from the kernel's ipc/mqueue.c */
+#endif
+
 /* The only files under /proc a mounts[] entry may cover (anything else there is how a
  * container escapes: /proc/self/attr, /proc/sys/kernel/core_pattern, ...). */
 static const char *const proc_allowed[] = {
@@ -300,15 +304,26 @@ static int mount_one(const oci_config *cfg, size_t i, const sk_rootfs_ctx *ctx, 
     r = bind_mount(i, m, &o, ctx, rootfd, m->source, cfgpath, err);
   } else if (is_type(type, "cgroup") || is_type(type, "cgroup2")) {
     r = sk_mount_cgroup(m, &o, ctx, rootfd, m->destination, cfgpath, err);
-  } else if (is_type(type, "sysfs") && ctx->in_userns && !(ctx->ns_flags & CLONE_NEWNET)) {
-    /* sysfs cannot be mounted in a user namespace without its own network namespace:
-     * bind the host's /sys instead, never writable, suid or with devices. */
-    sk_debug("mounts[%zu]: sysfs in a user namespace without a network namespace: rbind /sys", i);
+  } else if ((is_type(type, "sysfs") && ctx->in_userns && !(ctx->ns_flags & CLONE_NEWNET)) ||
+             (is_type(type, "mqueue") && ctx->in_userns && !(ctx->ns_flags & CLONE_NEWIPC))) {
+    /* In a user namespace, sysfs needs its own network namespace and mqueue its own IPC
+     * namespace: bind the host's instead, never suid, with devices or executables. */
+    const char *host = is_type(type, "sysfs") ? "/sys" : "/dev/mqueue";
+    sk_debug("mounts[%zu]: %s in a user namespace without its namespace: rbind %s", i, type, host);
     o.bind = o.rbind = true;
     o.attr_set |= MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
     o.attr_clr &= ~(uint64_t)(MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
     if (o.flags & MS_RDONLY) o.rattr_set |= MOUNT_ATTR_RDONLY;
-    r = bind_mount(i, m, &o, ctx, rootfd, "/sys", cfgpath, err);
+    struct statfs sfs;
+    if (is_type(type, "mqueue") && (statfs(host, &sfs) < 0 || sfs.f_type != MQUEUE_MAGIC)) {
+      sk_warn("mounts[%zu]: mqueue cannot be mounted in a user namespace without its own IPC "
+              "namespace, and the host has none at /dev/mqueue to bind: skipped (add an \"ipc\" "
+              "namespace to linux.namespaces)",
+              i);
+      r = 0;
+    } else {
+      r = bind_mount(i, m, &o, ctx, rootfd, host, cfgpath, err);
+    }
   } else if (!type || !*type) {
     _cleanup_free_ char *p = sk_xasprintf("%s.type", cfgpath);
     r = sk_error_set(err, EINVAL, p,

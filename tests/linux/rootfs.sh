@@ -279,6 +279,15 @@ expect_rc "userns: container ran" 0
 expect "userns: default devices bound from the host" ' - devtmpfs' "$(mi /dev/null)"
 expect "userns: linux.devices bound from the host" ' - devtmpfs' "$(mi /dev/fuse)"
 expect "userns: sysfs without netns falls back to a read-only rbind of /sys" '^ro,nosuid,nodev,noexec.* - sysfs' "$(mi /sys)"
+B=$(bundle userns-noipc '.linux.namespaces=[{"type":"pid"},{"type":"mount"},{"type":"user"}]
+  | .linux.uidMappings=[{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings=[{"containerID":0,"hostID":100000,"size":65536}]')
+chmod 755 "$B"
+run "$B" sh -c 'cat /proc/self/mountinfo'
+expect_rc "userns without ipc: container ran" 0
+HOST_MQ=$(awk '$5 == "/dev/mqueue" {print $3}' /proc/self/mountinfo | head -1)
+if [ -n "$HOST_MQ" ]; then
+  expect "userns without ipc: mqueue falls back to a bind of the host's /dev/mqueue ($HOST_MQ)" "^[0-9]+ [0-9]+ $HOST_MQ / /dev/mqueue rw,nosuid,nodev,noexec" "$(echo "$OUT" | grep ' /dev/mqueue ')"
+fi
 
 ########## idmapped mounts with a user namespace: prepared on the host side ##########
 mkdir -p "$T/idsrc2" && touch "$T/idsrc2/f" "$T/idsrc2/g" && chown 0:0 "$T/idsrc2/f" && chown 3:3 "$T/idsrc2/g"

@@ -6,7 +6,7 @@
  *   rootfs_driver --mount-options        (prints sk_mount_option_names(), one a line)
  *
  * Loads BUNDLE/config.json, unshares the namespaces of linux.namespaces (paths are ignored;
- * mount, pid, uts, ipc always), maps the user namespace with linux.uidMappings/gidMappings,
+ * mount and pid always), maps the user namespace with linux.uidMappings/gidMappings,
  * forks the container's pid 1, which calls sk_rootfs_setup + sk_rootfs_finalize and execs CMD.
  * --prepare-idmap: the parent makes the idmapped mounts (sk_rootfs_prepare_idmapped) once the
  * user namespace is mapped, and passes them to the child over a socket, as the runtime does.
@@ -169,7 +169,7 @@ int main(int argc, char **argv) {
     return 125;
   }
 
-  int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
+  int flags = CLONE_NEWNS | CLONE_NEWPID;
   if (cfg->linux)
     for (size_t n = 0; n < cfg->linux->namespaces_len; n++)
       flags |= ns_flag(cfg->linux->namespaces[n].type);
