@@ -23,7 +23,11 @@ typedef struct sk_init_ctx {
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;    /* fds 3 .. 3+preserve_fds-1 reach the container */
+  int lock_fd;         /* the parent's state lock (a flock on the state dir): the child closes
+                          its copy first thing, or the lock would live as long as the init */
   /* Filled by the init itself. */
+  int *mount_fds;      /* in a user namespace: per mounts[] index, a mount the parent idmapped
+                          on the host side (SK_SYNC_MOUNT_FDS), or -1 */
   char *exec_path;     /* args[0] resolved on the container's PATH */
   int tramp_fd;        /* the exec trampoline's sealed memfd (exec.c) */
 } sk_init_ctx;

@@ -20,6 +20,8 @@ typedef enum {
   SK_SYNC_ERROR,        /* init -> parent: payload = serialised sk_error */
   SK_SYNC_HOOKS,        /* init -> parent: run hooks of the given phase (payload = phase) */
   SK_SYNC_HOOKS_DONE,   /* parent -> init */
+  SK_SYNC_MOUNT_FDS,    /* parent -> init: payload = uint32 mounts[] indexes; the detached
+                           mounts themselves ride along as SCM_RIGHTS, in the same order */
 } sk_sync_type;
 
 typedef struct sk_sync_msg {
@@ -35,6 +37,17 @@ int sk_sync_send(int fd, sk_sync_type type, const void *data, uint32_t len, sk_e
 int sk_sync_recv(int fd, sk_sync_msg *m, sk_error **err);
 /* Wait for a message of type `want`; an SK_SYNC_ERROR from the peer becomes *err (its root cause). */
 int sk_sync_expect(int fd, sk_sync_type want, sk_sync_msg *m, sk_error **err);
+
+/* Limit of fds in one message (the kernel's SCM_MAX_FD is 253). */
+#define SK_SYNC_MAX_FDS 253
+
+/* A message carrying n (<= SK_SYNC_MAX_FDS) file descriptors. */
+int sk_sync_send_fds(int fd, sk_sync_type type, const void *data, uint32_t len, const int *fds,
+                     size_t n, sk_error **err);
+/* sk_sync_expect that also takes the fds that came with the message (close-on-exec) into
+ * fds[0..*n-1]; fds has SK_SYNC_MAX_FDS slots. */
+int sk_sync_expect_fds(int fd, sk_sync_type want, sk_sync_msg *m, int *fds, size_t *n,
+                       sk_error **err);
 
 /* The error carried by an SK_SYNC_ERROR message, appended to *err; returns -1. */
 int sk_sync_decode_error(const sk_sync_msg *m, sk_error **err);

@@ -17,18 +17,9 @@
 #include "skiff/init.h"
 #include "skiff/log.h"
 #include "skiff/oci.h"
+#include "skiff/rootfs.h"
 #include "skiff/sync.h"
 #include "skiff/util.h"
-
-char *sk_now_rfc3339(void) {
-  struct timespec ts;
-  struct tm tm;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  gmtime_r(&ts.tv_sec, &tm);
-  char buf[64];
-  strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-  return sk_xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
-}
 
 int sk_write_pid_file(const char *path, pid_t pid, sk_error **err) {
   char buf[32];
@@ -87,7 +78,7 @@ static int make_state(const sk_create_opts *o, sk_building *b) {
   s->rootfs = sk_xstrdup(b->rootfs);
   s->pid = b->pid;
   s->pid_start = sk_proc_start_time(b->pid);
-  s->created = sk_now_rfc3339();
+  s->created = sk_state_now();
   s->owner = sk_xstrdup("");
   s->status = SK_STATUS_CREATED;
   size_t n = b->cfg->annotations_len;
@@ -121,11 +112,41 @@ static int check_config(const oci_config *c, sk_error **err) {
   return *err ? -1 : 0;
 }
 
+/* A container with a user namespace: its init can't idmap mounts of host filesystems, so we do,
+ * through its user namespace, and pass the detached mounts on (init.c, step_mount_fds). */
+static int send_mount_fds(sk_building *b, sk_error **err) {
+  size_t len = b->cfg->mounts_len;
+  _cleanup_free_ int *fds = sk_xcalloc(len ? len : 1, sizeof(int));
+  _cleanup_free_ char *nspath = sk_xasprintf("/proc/%d/ns/user", b->pid);
+  _cleanup_close_ int userns = open(nspath, O_RDONLY | O_CLOEXEC);
+  if (userns < 0) return sk_error_set(err, errno, NULL, "open the container's user namespace (%s)", nspath);
+  sk_rootfs_ctx rctx = {.rootfs = b->rootfs, .bundle = b->bundle, .in_userns = true};
+  if (sk_rootfs_prepare_idmapped(b->cfg, &rctx, userns, fds, err) < 0) return -1;
+  uint32_t idx[SK_SYNC_MAX_FDS];
+  int send[SK_SYNC_MAX_FDS];
+  size_t n = 0;
+  int r = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (fds[i] < 0) continue;
+    if (n == SK_SYNC_MAX_FDS) {
+      r = sk_error_set(err, E2BIG, "mounts", "more than %d idmapped mounts", SK_SYNC_MAX_FDS);
+      break;
+    }
+    idx[n] = (uint32_t)i;
+    send[n++] = fds[i];
+  }
+  if (r == 0)
+    r = sk_sync_send_fds(b->sync_fd, SK_SYNC_MOUNT_FDS, idx, (uint32_t)(n * sizeof(uint32_t)), send, n, err);
+  for (size_t i = 0; i < len; i++)
+    if (fds[i] >= 0) close(fds[i]);
+  return r;
+}
+
 int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_building *b,
              sk_error **err) {
   memset(b, 0, sizeof(*b));
   b->sync_fd = -1;
-  sk_init_ctx ctx = {.fifo_fd = -1, .sync_fd = -1, .tramp_fd = -1};
+  sk_init_ctx ctx = {.fifo_fd = -1, .sync_fd = -1, .tramp_fd = -1, .lock_fd = -1};
   int fds[2] = {-1, -1};
   _cleanup_close_ int fifo = -1;
   sk_sync_msg m;
@@ -177,6 +198,7 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
   ctx.no_pivot = o->no_pivot;
   ctx.no_new_keyring = o->no_new_keyring;
   ctx.preserve_fds = o->preserve_fds;
+  ctx.lock_fd = b->dir->dirfd;
   b->sync_fd = fds[0];
 
   pid_t first;
@@ -200,6 +222,8 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
     if (r < 0) goto fail;
     b->pid = *(int32_t *)m.data;
   }
+  if (((ctx.ns.new_flags | ctx.ns.join_flags) & CLONE_NEWUSER) && send_mount_fds(b, err) < 0)
+    goto fail;
   sk_ns_plan_close(&ctx.ns);
   /* cgroups join here (cgroup issue): before the init goes on with its setup. */
   if (sk_sync_send(b->sync_fd, SK_SYNC_GO, NULL, 0, err) < 0 ||

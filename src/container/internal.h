@@ -45,7 +45,4 @@ int sk_destroy(sk_container_dir *dir, sk_state *st, sk_error **err);
 /* SIGKILL the init (verified by start time) and wait up to timeout_ms for it to die. */
 int sk_kill_and_wait(sk_state *st, int timeout_ms, sk_error **err);
 
-/* RFC 3339 with nanoseconds, UTC ("2026-11-28T04:38:01.123456789Z"). Caller frees. */
-char *sk_now_rfc3339(void);
-
 #endif

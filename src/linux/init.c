@@ -44,6 +44,28 @@ static int step_user_namespace(sk_init_ctx *ctx, sk_error **err) {
   return sk_init_become_root(err);
 }
 
+/* Step: in a user namespace the init can't idmap host mounts any more (that needs
+ * CAP_SYS_ADMIN over the source's filesystem); the parent did it and sends them here. */
+static int step_mount_fds(sk_init_ctx *ctx, sk_error **err) {
+  if (!((ctx->ns.new_flags | ctx->ns.join_flags) & CLONE_NEWUSER)) return 0;
+  sk_sync_msg m;
+  int fds[SK_SYNC_MAX_FDS];
+  size_t n = 0;
+  if (sk_sync_expect_fds(ctx->sync_fd, SK_SYNC_MOUNT_FDS, &m, fds, &n, err) < 0) return -1;
+  size_t len = ctx->cfg->mounts_len;
+  ctx->mount_fds = sk_xcalloc(len ? len : 1, sizeof(int));
+  for (size_t i = 0; i < len; i++)
+    ctx->mount_fds[i] = -1;
+  for (size_t k = 0; k < n; k++) {
+    uint32_t idx;
+    if ((k + 1) * sizeof(idx) > m.len) return sk_error_set(err, EPROTO, NULL, "mount fds: bad index list");
+    memcpy(&idx, m.data + k * sizeof(idx), sizeof(idx));
+    if (idx >= len) return sk_error_set(err, EPROTO, NULL, "mount fds: index out of range");
+    ctx->mount_fds[idx] = fds[k];
+  }
+  return 0;
+}
+
 /* Step: wait until the parent has put us in the container's cgroup, so that everything from
  * here on (mounts, the user's program) is accounted to it. */
 static int step_wait_parent(sk_init_ctx *ctx, sk_error **err) {
@@ -72,6 +94,7 @@ static sk_rootfs_ctx rootfs_ctx(const sk_init_ctx *ctx) {
       .no_pivot = ctx->no_pivot,
       .in_userns = ((ctx->ns.new_flags | ctx->ns.join_flags) & CLONE_NEWUSER) != 0,
       .ns_flags = ctx->ns.new_flags | ctx->ns.join_flags,
+      .mount_fds = ctx->mount_fds,
   };
   return r;
 }
@@ -174,6 +197,7 @@ static const struct {
   step_fn fn;
 } steps[] = {
     {"map the user namespace", step_user_namespace},
+    {"receive the idmapped mounts", step_mount_fds},
     {"wait for the cgroup", step_wait_parent},
     {"set the hostname", step_hostname},
     {"set up the root filesystem", step_rootfs},

@@ -79,6 +79,9 @@ int sk_init_spawn(sk_init_ctx *ctx, pid_t *first, sk_error **err) {
     /* Nothing of the host binary may be reachable through /proc/PID/exe from the container
      * while skiff code runs in it (CVE-2019-5736): not dumpable until the final execve. */
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    /* flock belongs to the open file, which the clone shares: drop our reference so the
+     * lock goes when the parent exits, not when the init execs. */
+    if (ctx->lock_fd >= 0) close(ctx->lock_fd);
     if (ctx->ns.two_stage) first_stage(ctx);
     _exit(sk_init_main(ctx));
   }

@@ -2,6 +2,7 @@
 /* Parent <-> init messages over a SOCK_SEQPACKET socketpair. */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
 #include "skiff/sync.h"
@@ -80,5 +81,72 @@ int sk_sync_expect(int fd, sk_sync_type want, sk_sync_msg *m, sk_error **err) {
   if (m->type != (uint32_t)want)
     return sk_error_set(err, EPROTO, NULL, "unexpected message %u from the container init (wanted %d)",
                         m->type, want);
+  return 0;
+}
+
+int sk_sync_send_fds(int fd, sk_sync_type type, const void *data, uint32_t len, const int *fds,
+                     size_t n, sk_error **err) {
+  if (n > SK_SYNC_MAX_FDS)
+    return sk_error_set(err, E2BIG, NULL, "more than %d file descriptors for the container init",
+                        SK_SYNC_MAX_FDS);
+  sk_sync_msg m = {.type = type, .len = len};
+  if (len > sizeof(m.data)) len = m.len = sizeof(m.data);
+  if (len) memcpy(m.data, data, len);
+  struct iovec iov = {.iov_base = &m, .iov_len = offsetof(sk_sync_msg, data) + len};
+  union {
+    char buf[CMSG_SPACE(sizeof(int) * SK_SYNC_MAX_FDS)];
+    struct cmsghdr align;
+  } ctl;
+  memset(&ctl, 0, sizeof(ctl));
+  struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+  if (n) {
+    mh.msg_control = ctl.buf;
+    mh.msg_controllen = CMSG_SPACE(sizeof(int) * n);
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int) * n);
+    memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
+  }
+  ssize_t w;
+  do {
+    w = sendmsg(fd, &mh, MSG_NOSIGNAL);
+  } while (w < 0 && errno == EINTR);
+  if (w < 0) return sk_error_errno(err, "send file descriptors to the container init");
+  return 0;
+}
+
+int sk_sync_expect_fds(int fd, sk_sync_type want, sk_sync_msg *m, int *fds, size_t *n,
+                       sk_error **err) {
+  *n = 0;
+  struct iovec iov = {.iov_base = m, .iov_len = sizeof(*m)};
+  union {
+    char buf[CMSG_SPACE(sizeof(int) * SK_SYNC_MAX_FDS)];
+    struct cmsghdr align;
+  } ctl;
+  struct msghdr mh = {
+      .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)};
+  ssize_t r;
+  do {
+    r = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+  } while (r < 0 && errno == EINTR);
+  if (r < 0) return sk_error_errno(err, "receive from the parent");
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < k; i++) {
+      int got;
+      memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+      if (*n < SK_SYNC_MAX_FDS) fds[(*n)++] = got;
+      else close(got);
+    }
+  }
+  if (r == 0) return sk_error_set(err, EPIPE, NULL, "the peer exited");
+  if ((size_t)r < offsetof(sk_sync_msg, data) || m->len != (size_t)r - offsetof(sk_sync_msg, data) ||
+      (mh.msg_flags & MSG_CTRUNC))
+    return sk_error_set(err, EPROTO, NULL, "malformed message with file descriptors");
+  if (m->type == SK_SYNC_ERROR) return sk_sync_decode_error(m, err);
+  if (m->type != (uint32_t)want)
+    return sk_error_set(err, EPROTO, NULL, "unexpected message %u (wanted %d)", m->type, want);
   return 0;
 }
