@@ -61,7 +61,7 @@ make_bundle() {
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$dir/rootfs/etc/group"
 	"$SKIFF" spec --bundle "$dir"
 	[ $# -gt 0 ] || set -- sh
-	jq '.process.terminal = false | .process.args = $ARGS.positional' --args "$@" \
+	jq '.process.terminal = false | .process.args = $ARGS.positional' --args -- "$@" \
 		<"$dir/config.json" >"$dir/config.json.new"
 	mv "$dir/config.json.new" "$dir/config.json"
 }
