@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "skiff/jsongen.h"
+#include "skiff/rootfs.h"
 #include "skiff/util.h"
 
 typedef struct feature {
@@ -21,73 +22,9 @@ static const feature hooks[] = {
     {"startContainer", false}, {"poststart", false},     {"poststop", false},
 };
 
-static const feature mount_options[] = {
-    /* sorted, as runc prints them */
-    {"async", false},
-    {"atime", false},
-    {"bind", false},
-    {"defaults", false},
-    {"dev", false},
-    {"diratime", false},
-    {"dirsync", false},
-    {"exec", false},
-    {"iversion", false},
-    {"lazytime", false},
-    {"loud", false},
-    {"mand", false},
-    {"noatime", false},
-    {"nodev", false},
-    {"nodiratime", false},
-    {"noexec", false},
-    {"noiversion", false},
-    {"nolazytime", false},
-    {"nomand", false},
-    {"norelatime", false},
-    {"nostrictatime", false},
-    {"nosuid", false},
-    {"nosymfollow", false},
-    {"private", false},
-    {"ratime", false},
-    {"rbind", false},
-    {"rdev", false},
-    {"rdiratime", false},
-    {"relatime", false},
-    {"remount", false},
-    {"rexec", false},
-    {"rnoatime", false},
-    {"rnodev", false},
-    {"rnodiratime", false},
-    {"rnoexec", false},
-    {"rnorelatime", false},
-    {"rnostrictatime", false},
-    {"rnosuid", false},
-    {"rnosymfollow", false},
-    {"ro", false},
-    {"rprivate", false},
-    {"rrelatime", false},
-    {"rro", false},
-    {"rrw", false},
-    {"rshared", false},
-    {"rslave", false},
-    {"rstrictatime", false},
-    {"rsuid", false},
-    {"rsymfollow", false},
-    {"runbindable", false},
-    {"rw", false},
-    {"shared", false},
-    {"silent", false},
-    {"slave", false},
-    {"strictatime", false},
-    {"suid", false},
-    {"symfollow", false},
-    {"sync", false},
-    {"tmpcopyup", false},
-    {"unbindable", false},
-};
-
 static const feature namespaces[] = {
-    {"cgroup", false}, {"ipc", false},  {"mount", false}, {"network", false},
-    {"pid", false},    {"time", false}, {"user", false},  {"uts", false},
+    {"cgroup", true}, {"ipc", true},  {"mount", true}, {"network", true},
+    {"pid", true},    {"time", true}, {"user", true},  {"uts", true},
 };
 
 static const feature capabilities[] = {
@@ -146,7 +83,7 @@ static const feature linux_enabled[] = {
     {"selinux", false},
     {"intelRdt", false},
 };
-static const bool idmap_mounts = false;  /* linux.mountExtensions.idmap.enabled */
+static const bool idmap_mounts = true;   /* linux.mountExtensions.idmap.enabled */
 static const bool net_devices = false;   /* linux.netDevices.enabled */
 static const bool checkpointing = false; /* checkpoint/restore (CRIU) */
 
@@ -174,7 +111,12 @@ static char *features_json(void) {
   sk_jg_kv_str(g, "ociVersionMin", "1.0.0");
   sk_jg_kv_str(g, "ociVersionMax", SKIFF_SPEC_VERSION);
   gen_list(g, "hooks", hooks, SK_ARRAY_SIZE(hooks));
-  gen_list(g, "mountOptions", mount_options, SK_ARRAY_SIZE(mount_options));
+  /* Mount options: exactly what the mount code parses (src/linux/mount_options.c). */
+  sk_jg_key(g, "mountOptions");
+  yajl_gen_array_open(g);
+  for (const char *const *o = sk_mount_option_names(); *o; o++)
+    sk_jg_str(g, *o);
+  yajl_gen_array_close(g);
   sk_jg_key(g, "linux");
   yajl_gen_map_open(g);
   gen_list(g, "namespaces", namespaces, SK_ARRAY_SIZE(namespaces));

@@ -92,13 +92,16 @@ load helpers
 		(.potentiallyUnsafeConfigAnnotations | type) == "array"'
 }
 
-@test "features: honest while the lifecycle is not built (checkpoint off, lists only what works)" {
+@test "features: honest (lists what works: namespaces, mount options, idmap; not yet hooks, caps, cgroups, seccomp)" {
 	run "$SKIFF" features
 	[ "$status" -eq 0 ]
-	# create is not implemented yet, so no hook, namespace or mount option can be claimed
-	if "$SKIFF" --root "$ROOT" create --bundle "$TEST_TMP" x 2>&1 | grep -q "not implemented yet"; then
-		echo "$output" | jq -e '.hooks == [] and .linux.namespaces == [] and .mountOptions == []'
-	fi
+	echo "$output" | jq -e '
+		(.linux.namespaces | sort) == ["cgroup","ipc","mount","network","pid","time","user","uts"] and
+		(.mountOptions | index("rro")) != null and (.mountOptions | index("idmap")) != null and
+		(.mountOptions | index("tmpcopyup")) != null and .linux.mountExtensions.idmap.enabled == true and
+		.hooks == [] and .linux.capabilities == [] and .linux.seccomp.enabled == false and
+		([.linux.cgroup[]] | any) == false and
+		.annotations["org.opencontainers.runc.checkpoint.enabled"] == "false"'
 	run "$SKIFF" features extra
 	[ "$status" -eq 1 ]
 }
