@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The skiff demo: installs what is missing, builds the static binary, and shows it at work:
-# `skiff --version`, `skiff spec` into a busybox bundle, `skiff features`, `skiff list`, and,
-# once the lifecycle lands (`skiff run` no longer says "not implemented yet"), runs a
-# container from that bundle.
+# `skiff --version`, `skiff spec` into a busybox bundle, `skiff features`, then a container
+# from that bundle: `skiff run`, and create / state / start / list / kill / delete.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -52,17 +51,30 @@ step "skiff features"
 step "skiff --root $ROOT list"
 "$SKIFF" --root "$ROOT" list
 
-# ---- the container itself: enabled as soon as the lifecycle is built ------------------
+# ---- the container itself ---------------------------------------------------------------
 step "skiff --root $ROOT run --bundle $BUNDLE demo"
-if out="$("$SKIFF" --root "$ROOT" run --bundle "$BUNDLE" "demo-$$" 2>&1)"; then
-	echo "$out"
-else
-	rc=$?
-	echo "$out"
-	"$SKIFF" --root "$ROOT" delete --force "demo-$$" >/dev/null 2>&1 || true
-	if grep -q "not implemented yet" <<<"$out"; then
-		echo "(the container lifecycle is not built yet: skiff says so and exits $rc)"
-	else
-		exit "$rc"
-	fi
-fi
+"$SKIFF" --root "$ROOT" run --bundle "$BUNDLE" "demo-$$"
+
+# The lifecycle step by step, as containerd and podman drive it.
+jq '.process.args = ["sh", "-c", "trap \"echo got SIGTERM, bye; exit 0\" TERM; while :; do sleep 0.1; done"]' \
+	"$BUNDLE/config.json" >"$BUNDLE/config.json.new" && mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
+ID="demo2-$$"
+step "skiff create --bundle $BUNDLE --pid-file $TMP/pid $ID"
+"$SKIFF" --root "$ROOT" create --bundle "$BUNDLE" --pid-file "$TMP/pid" "$ID" </dev/null >"$TMP/out" 2>&1
+echo "init pid $(cat "$TMP/pid")"
+step "skiff state $ID"
+"$SKIFF" --root "$ROOT" state "$ID" | jq -c '{id, status, pid}'
+step "skiff start $ID; skiff list"
+"$SKIFF" --root "$ROOT" start "$ID"
+"$SKIFF" --root "$ROOT" list
+step "skiff kill $ID TERM"
+"$SKIFF" --root "$ROOT" kill "$ID" TERM
+for _ in $(seq 50); do
+	[ "$("$SKIFF" --root "$ROOT" state "$ID" | jq -r .status)" = stopped ] && break
+	sleep 0.1
+done
+cat "$TMP/out"
+"$SKIFF" --root "$ROOT" state "$ID" | jq -c '{id, status, pid}'
+step "skiff delete $ID"
+"$SKIFF" --root "$ROOT" delete "$ID"
+"$SKIFF" --root "$ROOT" list
