@@ -24,7 +24,7 @@ log() { printf '\n=== %s\n' "$*"; }
 . contrib/install-deps.sh
 
 install_missing() {
-	skiff_install_deps "$SKIFF_BUILD_DEPS bats busybox-static jq clang libclang-rt-14-dev" \
+	skiff_install_deps "$SKIFF_BUILD_DEPS bats busybox-static jq clang libclang-rt-14-dev cppcheck clang-tidy" \
 		"python3-jsonschema runc util-linux"
 }
 
@@ -85,6 +85,35 @@ if build build-test -Dwerror_ci=true -Dstatic=true; then
 	unit_tests build-test
 	log "integration tests (static build)"
 	integration_tests "$REPO/build-test/skiff"
+fi
+
+# lint NAME COMMAND...: one test; skipped (with the reason) when the tool is missing.
+lint() {
+	local name="$1"
+	shift
+	if ! command -v "$name" >/dev/null; then
+		echo "skip $name: $name is not installed"
+		SKIPPED=$((SKIPPED + 1))
+		return
+	fi
+	local out
+	if out="$("$@" 2>&1)"; then
+		echo "ok $name"
+		PASSED=$((PASSED + 1))
+	else
+		echo "not ok $name"
+		echo "$out" | tail -40
+		FAILED=$((FAILED + 1))
+	fi
+}
+
+if [ "${SKIFF_LINT:-1}" != 0 ] && [ -f build-test/compile_commands.json ]; then
+	log "static analysis: cppcheck, clang-tidy (.clang-tidy)"
+	lint cppcheck cppcheck --quiet --enable=warning,portability,performance --inline-suppr \
+		--error-exitcode=1 -I include -I src/linux --std=c11 --suppress=missingIncludeSystem src
+	# run-clang-tidy exits 0 on warnings: fail on any diagnostic it prints.
+	tidy() { ! run-clang-tidy -p build-test -quiet 'src/.*\.c$' 2>/dev/null | grep -E '(warning|error):'; }
+	lint clang-tidy tidy
 fi
 
 if [ "${SKIFF_SANITIZE:-1}" != 0 ]; then

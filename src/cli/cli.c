@@ -222,6 +222,7 @@ int sk_cli_parse_id(const sk_cmd_info *info, const sk_option *opts, size_t nopts
   int npos = 0;
   int r = sk_cli_parse(info, opts, nopts, argc, argv, 0, 1, 1, &pos, &npos, err);
   if (r != SK_OPTS_OK) return r;
+  if (!pos || !pos[0]) return sk_error_set(err, EINVAL, NULL, "%s requires a container id", info->name);
   if (sk_cli_check_id(pos[0], err) < 0) return -1;
   *id = pos[0];
   return SK_OPTS_OK;

@@ -37,7 +37,7 @@ static sk_state **load_all(const char *root, char **ids, size_t *n) {
   size_t count = 0;
   while (ids[count])
     count++;
-  sk_state **all = sk_xcalloc(count + 1, sizeof(*all));
+  sk_state **all = sk_xcalloc(count + 1, sizeof(*all)); // NOLINT(bugprone-sizeof-expression): an array of pointers
   *n = 0;
   for (size_t i = 0; i < count; i++) {
     sk_error *e = NULL;

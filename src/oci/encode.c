@@ -21,7 +21,7 @@ static void gen_number(yajl_gen g, const oci_field *f, const void *src) {
     int64_t v;
     switch (f->width) {
     case 1:
-      v = *(const int8_t *)src;
+      v = *(const int8_t *)src; // NOLINT(bugprone-signed-char-misuse): an int8 field, signed by design
       break;
     case 2:
       v = *(const int16_t *)src;

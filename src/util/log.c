@@ -193,7 +193,7 @@ void sk_log_report(const sk_error *e) {
       cap = (total + ml + 3) * 2;
       all = sk_xrealloc(all, cap);
     }
-    if (total) memcpy(all + total, "; ", 2), total += 2;
+    if (total) memcpy(all + total, "; ", 2), total += 2; // NOLINT(bugprone-not-null-terminated-result): the NUL comes next
     memcpy(all + total, m, ml + 1);
     total += ml;
   }
