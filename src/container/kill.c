@@ -1,12 +1,41 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kill: a signal to the container's init (verified by its start time, sent through a pidfd). */
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "skiff/util.h"
+
+/* --all before cgroups: every process in the init's pid namespace (the container's own; with
+ * a shared pid namespace, only the init is known to be the container's). */
+static void signal_pidns(const sk_state *st, int signo) {
+  if (st->shared_pidns) return;
+  char path[64], mine[64], other[64];
+  snprintf(path, sizeof(path), "/proc/%d/ns/pid", st->pid);
+  ssize_t n = readlink(path, mine, sizeof(mine) - 1);
+  if (n <= 0) return;
+  mine[n] = 0;
+  DIR *d = opendir("/proc");
+  if (!d) return;
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    char *end;
+    long pid = strtol(de->d_name, &end, 10);
+    if (*end || pid <= 0 || pid == st->pid) continue;
+    snprintf(path, sizeof(path), "/proc/%ld/ns/pid", pid);
+    n = readlink(path, other, sizeof(other) - 1);
+    if (n <= 0) continue;
+    other[n] = 0;
+    if (strcmp(mine, other) == 0) kill((pid_t)pid, signo);
+  }
+  closedir(d);
+}
 
 int sk_container_kill(const sk_globals *g, const char *id, int signo, bool all, sk_error **err) {
   sk_container_dir *dir = NULL;
@@ -29,6 +58,8 @@ int sk_container_kill(const sk_globals *g, const char *id, int signo, bool all, 
       sk_error_set(err, errno, NULL, "send signal %d to the container init (pid %d)", signo, st->pid);
       goto out;
     }
+    /* The init first: a signal that kills it takes the rest of its pid namespace along. */
+    if (all) signal_pidns(st, signo);
   }
   ret = 0;
 out:

@@ -267,3 +267,20 @@ is_status() { [ "$(status_of "$1")" = "$2" ]; }
 	[ "$(jq -r '.[] | select(.id=="ls2") | .pid' <<<"$output")" = "$(cat "$TEST_TMP/p2")" ]
 	[ "$(skiff list -q | sort | tr '\n' ' ')" = "ls1 ls2 " ]
 }
+
+@test "kill --all: every process of the container's pid namespace gets the signal" {
+	bundle sh -c 'trap "echo init >> /out/sigs" USR1
+		(trap "echo child >> /out/sigs" USR1; while :; do sleep 0.05; done) &
+		echo ready > /out/ready; while :; do sleep 0.05; done'
+	quiet skiff run -d --bundle "$B" all1
+	wait_for test -e "$B/out/ready"
+	skiff kill all1 USR1
+	wait_for grep -qx init "$B/out/sigs"
+	sleep 0.3
+	[ "$(grep -c child "$B/out/sigs")" -eq 0 ]
+	skiff kill --all all1 USR1
+	wait_for grep -qx child "$B/out/sigs"
+	wait_for test "$(grep -c init "$B/out/sigs")" -eq 2
+	skiff kill --all all1 KILL
+	wait_for is_status all1 stopped
+}
