@@ -90,7 +90,8 @@ static int make_state(const sk_create_opts *o, sk_building *b) {
   bool pidns = false;
   if (b->cfg->linux)
     for (size_t i = 0; i < b->cfg->linux->namespaces_len; i++)
-      if (strcmp(b->cfg->linux->namespaces[i].type, "pid") == 0) pidns = true;
+      if (strcmp(b->cfg->linux->namespaces[i].type, "pid") == 0 && !b->cfg->linux->namespaces[i].path)
+        pidns = true; /* its own: a joined one is shared with its other members */
   s->shared_pidns = !pidns;
   b->state = s;
   return 0;
