@@ -20,13 +20,14 @@
 #define OCI_MAX_DEPTH 64
 
 void oci_fail(oci_errors *e, const char *path, const char *fmt, ...) {
-  if (e->count > OCI_MAX_ERRORS) return;
-  if (e->count == OCI_MAX_ERRORS) {
-    e->count++;
+  /* Every problem is counted, even past the cap: an object's cross-field validator runs only
+   * when decoding it added none, and relies on its fields then being set. */
+  e->count++;
+  if (e->count > OCI_MAX_ERRORS + 1) return;
+  if (e->count == OCI_MAX_ERRORS + 1) {
     sk_error_set(&e->list, 0, NULL, "too many problems; stopped after %d", OCI_MAX_ERRORS);
     return;
   }
-  e->count++;
   va_list ap;
   va_start(ap, fmt);
   sk_error_setv(&e->list, 0, path && *path ? path : NULL, fmt, ap);
