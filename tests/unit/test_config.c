@@ -497,8 +497,7 @@ static const bad_case bad_configs[] = {
     {"{]", NULL, "line 1, column 2 (1:2): parse error: invalid object key"},
     {"{\n  'ociVersion': '1.3.0',\n  'root': {'path': 'r'},,\n}", NULL, "line 3, column 25 (3:25)"},
     {"{'ociVersion':'1.3.0',\n'root':{'path':\n", NULL,
-     "line 3, column 1 (3:1): parse error: "
-     "premature EOF"},
+     "line 3, column 1 (3:1): parse error: premature EOF"},
     {"{\n 'a': [1,]}", NULL, "line 2, column 10 (2:10)"},
     {"{} x", NULL, "line 1, column 4 (1:4): parse error: trailing garbage"},
     {C("'x':1") "{}", NULL, "trailing garbage"},
