@@ -489,6 +489,8 @@ typedef struct {
 #define RES(body) L("'resources':{" body "}")
 #define SEC(body) L("'seccomp':{'defaultAction':'SCMP_ACT_ALLOW'," body "}")
 #define HOOKS(body) C("'hooks':{" body "}")
+/* 64 characters: values longer than that are cut in messages */
+#define X64 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 #define ONE_SYSCALL(more) SEC("'syscalls':[{'names':['read'],'action':'SCMP_ACT_ALLOW'," more "}]")
 
 static const bad_case bad_configs[] = {
@@ -514,6 +516,7 @@ static const bad_case bad_configs[] = {
     {"{'a':1 'bc'}", NULL, "line 1, column 8 (1:8): parse error: after key and value"},
     {"{'a':'x'23}", NULL, "line 1, column 9 (1:9): parse error: after key and value"},
     {"{'a':[1 2]}", NULL, "line 1, column 9 (1:9): parse error: after array element"},
+    {"{'a':1,23}", NULL, "line 1, column 8 (1:8): parse error: invalid object key"},
     {"[]", NULL, "config: expected a JSON object, got array"},
     {"'config.json'", NULL, "expected a JSON object, got string"},
     {"null", NULL, "expected a JSON object, got null"},
@@ -675,6 +678,15 @@ static const bad_case bad_configs[] = {
     {L("'personality':{'domain':'LINUX64'}"), "linux.personality.domain",
      "\"LINUX64\" is not one of LINUX, LINUX32"},
     {L("'personality':{'flags':1}"), "linux.personality.flags", "expected array, got integer"},
+    /* how values and keys are shown in messages and paths */
+    {L("'rootfsPropagation':'sl\\'ave\\\\'"), "linux.rootfsPropagation",
+     "\"sl\\\"ave\\\\\" is not one of"},
+    {L("'rootfsPropagation':'a\\u0001\\t'"), "linux.rootfsPropagation",
+     "\"a\\x01\\x09\" is not one of"},
+    {PROC("'args':['sh'],'cwd':'" X64 "tail'"), "process.cwd",
+     "\"" X64 "\"... is not an absolute path"},
+    {C("'annotations':{'a\\u0001b':1}"), "annotations.a?b", "expected string"},
+    {C("'annotations':{'" X64 X64 "tail':1}"), "annotations." X64 X64 "...", "expected string"},
     /* linux.resources */
     {RES("'devices':[{'access':'rwm'}]"), "linux.resources.devices[0].allow",
      "missing required field"},
@@ -697,6 +709,7 @@ static const bad_case bad_configs[] = {
     {RES("'cpu':{'quota':18446744073709551615}"), "linux.resources.cpu.quota", "out of range"},
     {RES("'cpu':{'cpus':3}"), "linux.resources.cpu.cpus", "expected string, got integer"},
     {RES("'pids':{}"), "linux.resources.pids.limit", "missing required field"},
+    {RES("'pids':{'limit':null}"), "linux.resources.pids.limit", "expected integer, got null"},
     {RES("'pids':{'limit':true}"), "linux.resources.pids.limit", "expected integer, got boolean"},
     {RES("'blockIO':{'weight':65536}"), "linux.resources.blockIO.weight",
      "65536 is out of range 0..65535"},
@@ -733,6 +746,8 @@ static const bad_case bad_configs[] = {
     {SEC("'listenerPath':1"), "linux.seccomp.listenerPath", "expected string, got integer"},
     {SEC("'syscalls':[{'names':[],'action':'SCMP_ACT_ALLOW'}]"), "linux.seccomp.syscalls[0].names",
      "must have at least 1 item"},
+    {SEC("'syscalls':[{'names':null,'action':'SCMP_ACT_ALLOW'}]"),
+     "linux.seccomp.syscalls[0].names", "expected array, got null"},
     {SEC("'syscalls':[{'action':'SCMP_ACT_ALLOW'}]"), "linux.seccomp.syscalls[0].names",
      "missing required field"},
     {SEC("'syscalls':[{'names':['read']}]"), "linux.seccomp.syscalls[0].action",
@@ -837,6 +852,23 @@ static void test_error_cap_regression(void) {
     CHECK(has_error(err, NULL, "too many problems"), "past the cap: no crash, the note");
     sk_error_free(err);
   }
+}
+
+/* The errors are appended to what *err already holds; err may be NULL. */
+static void test_error_chain(void) {
+  _cleanup_free_ char *json = dq(C("'hostname':1,'domainname':2"));
+  sk_error *err = NULL;
+  sk_error_set(&err, EIO, NULL, "earlier");
+  oci_config *c = NULL;
+  CHECK(oci_config_parse(json, strlen(json), &c, &err) < 0 && !c, "two problems");
+  CHECK(sk_error_count(err) == 3 && err->errnum == EIO && STREQ(err->next->path, "hostname") &&
+            STREQ(err->next->next->path, "domainname"),
+        "appended to the chain the caller had");
+  sk_error_free(err);
+  CHECK(oci_config_parse(json, strlen(json), &c, NULL) < 0 && !c, "err NULL: fails all the same");
+  CHECK(oci_config_parse("{", 1, &c, NULL) < 0 && !c, "err NULL: a syntax error");
+  oci_process *p = NULL;
+  CHECK(oci_process_parse("{}", 2, &p, NULL) < 0 && !p, "err NULL: a process");
 }
 
 static void test_document_limits(void) {
@@ -1212,6 +1244,7 @@ int main(int argc, char **argv) {
   run_bad_cases(true, bad_processes, SK_ARRAY_SIZE(bad_processes));
   test_many_problems();
   test_error_cap_regression();
+  test_error_chain();
   test_document_limits();
   test_versions();
   test_unknown_fields();
