@@ -5,6 +5,7 @@
  * the field tables of schema.c. Every problem is recorded with its JSON path;
  * decoding goes on after a problem so that all of them are reported.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -20,13 +21,14 @@
 #define OCI_MAX_DEPTH 64
 
 void oci_fail(oci_errors *e, const char *path, const char *fmt, ...) {
-  if (e->count > OCI_MAX_ERRORS) return;
-  if (e->count == OCI_MAX_ERRORS) {
-    e->count++;
+  /* Every problem is counted, even past the cap: an object's cross-field validator runs only
+   * when decoding it added none, and relies on its fields then being set. */
+  e->count++;
+  if (e->count > OCI_MAX_ERRORS + 1) return;
+  if (e->count == OCI_MAX_ERRORS + 1) {
     sk_error_set(&e->list, 0, NULL, "too many problems; stopped after %d", OCI_MAX_ERRORS);
     return;
   }
-  e->count++;
   va_list ap;
   va_start(ap, fmt);
   sk_error_setv(&e->list, 0, path && *path ? path : NULL, fmt, ap);
@@ -176,6 +178,32 @@ static void line_col(const char *json, size_t off, size_t *line, size_t *col) {
   }
 }
 
+static bool number_or_word(char c) {
+  return isalnum((unsigned char)c) || (c && strchr("+-.", c));
+}
+
+/* Where the token that ends at offset `end` starts: yajl has consumed all of the offending token
+ * when it reports a parse error or its callback refuses a value. (Except after a map's value:
+ * there it steps back by the token's length, to the token's start, or into a string past its
+ * opening quote.) */
+static size_t token_start(const char *json, size_t end) {
+  if (end == 0) return 0;
+  size_t i = end - 1;
+  if (json[i] == '"') {
+    /* a string: back to the quote that no (odd run of) backslash escapes */
+    while (i-- > 0) {
+      size_t bs = 0;
+      while (bs < i && json[i - 1 - bs] == '\\')
+        bs++;
+      if (json[i] == '"' && bs % 2 == 0) return i;
+    }
+    return 0;
+  }
+  while (i > 0 && number_or_word(json[i]) && number_or_word(json[i - 1]))
+    i--;
+  return i;
+}
+
 int oci_json_tree(const char *json, size_t len, const char *what, yajl_val *out, sk_error **err) {
   if (len > OCI_CONFIG_MAX_SIZE)
     return sk_error_set(err, EFBIG, NULL, "%s is too large (%zu bytes, at most %u)", what, len,
@@ -184,11 +212,14 @@ int oci_json_tree(const char *json, size_t len, const char *what, yajl_val *out,
   yajl_handle h = yajl_alloc(&scan_callbacks, NULL, &st);
   if (!h) abort();
   yajl_status s = yajl_parse(h, (const unsigned char *)json, len);
-  if (s == yajl_status_ok) s = yajl_complete_parse(h);
+  bool at_end = false;
+  if (s == yajl_status_ok) {
+    s = yajl_complete_parse(h);
+    at_end = true;
+  }
   if (s != yajl_status_ok) {
     size_t off = yajl_get_bytes_consumed(h), line, col;
     if (off > len) off = len;
-    line_col(json, off, &line, &col);
     char *why = NULL;
     if (s == yajl_status_client_canceled) {
       why = sk_xstrdup(st.why ? st.why : "rejected");
@@ -198,6 +229,16 @@ int oci_json_tree(const char *json, size_t len, const char *what, yajl_val *out,
       if (ye) yajl_free_error(h, ye);
       why[strcspn(why, "\n")] = 0;
     }
+    /* Point at the offending token: a lexical error's offset is at the bad byte already; after
+     * a parse error or a refused value it is past the token; what only the end of the input
+     * shows (premature EOF) is at the end (yajl's count there is of the final, empty chunk). */
+    if (at_end)
+      off = len;
+    else if (strstr(why, "after key and value"))
+      off = off >= 2 && json[off - 2] == '"' ? off - 2 : off; /* rewound: see token_start */
+    else if (strncmp(why, "lexical", 7) != 0)
+      off = token_start(json, off);
+    line_col(json, off, &line, &col);
     yajl_free(h);
     sk_error_set(err, 0, NULL, "%s: JSON syntax error at line %zu, column %zu (%zu:%zu): %s", what,
                  line, col, line, col, why);

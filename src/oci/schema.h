@@ -50,7 +50,8 @@ typedef struct oci_field {
   oci_check_fn check;          /* STRING / STRINGS items: further check */
 } oci_field;
 
-/* The problems found so far (at most OCI_MAX_ERRORS, then one "too many" note). */
+/* The problems found so far: count is all of them; list holds at most OCI_MAX_ERRORS, then one
+ * "too many" note. */
 #define OCI_MAX_ERRORS 100
 typedef struct oci_errors {
   sk_error *list;

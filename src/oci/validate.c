@@ -33,7 +33,7 @@ static const char *skip_digits(const char *s) {
 const char *oci_check_version(const char *s) {
   /* 1.<minor>.<patch>, optionally followed by a pre-release or build suffix (1.0.2-dev) */
   const char *p = s[0] == '1' && s[1] == '.' ? skip_digits(s + 2) : NULL;
-  if (p && *p == '.') p = skip_digits(p + 1);
+  p = p && *p == '.' ? skip_digits(p + 1) : NULL;
   if (p && (*p == 0 || *p == '-' || *p == '+')) return NULL;
   return "is not a supported ociVersion: skiff implements runtime-spec 1.x (up "
          "to " SKIFF_SPEC_VERSION "); use a version of the form 1.x.y";
