@@ -184,9 +184,10 @@ int oci_json_tree(const char *json, size_t len, const char *what, yajl_val *out,
   yajl_handle h = yajl_alloc(&scan_callbacks, NULL, &st);
   if (!h) abort();
   yajl_status s = yajl_parse(h, (const unsigned char *)json, len);
-  if (s == yajl_status_ok) s = yajl_complete_parse(h);
+  bool at_end = false; /* the text ended too early: yajl counts bytes of the last call only */
+  if (s == yajl_status_ok) s = yajl_complete_parse(h), at_end = true;
   if (s != yajl_status_ok) {
-    size_t off = yajl_get_bytes_consumed(h), line, col;
+    size_t off = at_end ? len : yajl_get_bytes_consumed(h), line, col;
     if (off > len) off = len;
     line_col(json, off, &line, &col);
     char *why = NULL;
