@@ -38,24 +38,18 @@ in_container() {
 	printf 'status %s\nstdout:\n%s\nstderr:\n%s\n' "$status" "$output" "$stderr"
 }
 
-# wait_for COMMAND...: up to 10 s for COMMAND to succeed.
-wait_for() {
-	local i
-	for i in $(seq 100); do
-		"$@" && return 0
+# wait_exec PID EXE: up to 10 s for the process PID to have exec'd (its exe is not EXE).
+wait_exec() {
+	local deadline=$((SECONDS + 10))
+	while [ "$(readlink "/proc/$1/exe")" = "$2" ]; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
 		sleep 0.1
 	done
-	return 1
 }
 
-# exe_is_not PID PATH: /proc/PID/exe is readable and is not PATH (the init has exec'd).
-exe_is_not() {
-	local e
-	e="$(readlink "/proc/$1/exe")" && [ "$e" != "$2" ]
-}
-
-# readlink as root without any capability (what ptrace access checks see as an ordinary
-# process of the same uid).
+# readlink as root without any capability: an ordinary process of the same uid, which the
+# ptrace access checks of /proc/PID/exe refuse a non-dumpable process or one with more
+# capabilities.
 readlink_nocaps() {
 	setpriv --inh-caps=-all --bounding-set=-all readlink "$@"
 }
@@ -124,7 +118,7 @@ readlink_nocaps() {
 	[[ "$output" == *"Text file busy"* ]]
 	# once started, the init is the container's busybox, not skiff
 	skiff start "$ID"
-	wait_for exe_is_not "$pid" "$self"
+	wait_exec "$pid" "$self"
 	[ "$(readlink "/proc/$pid/exe")" = /bin/busybox ]
 	[ "$(sha256sum <"$SKIFF")" = "$sum" ]
 }
@@ -152,7 +146,7 @@ readlink_nocaps() {
 	[ "$status" -ne 0 ]
 	# control: the started program is dumpable, so the same process reaches it
 	skiff start "$ID"
-	wait_for exe_is_not "$pid" "$self"
+	wait_exec "$pid" "$self"
 	run nsenter -t "$pid" -U readlink "/proc/$pid/exe"
 	[ "$status" -eq 0 ]
 	[ "$output" = /bin/busybox ]
@@ -331,8 +325,8 @@ readlink_nocaps() {
 	skiff create --bundle "$B" "$ID" </dev/null >"$TEST_TMP/out" 2>&1
 	[ -p "$ROOT/$ID/exec.fifo" ]
 	skiff start "$ID"
-	wait_for grep -q '^done$' "$TEST_TMP/out"
-	wait_for sh -c "$SKIFF --root $ROOT state $ID | jq -e '.status == \"stopped\"'"
+	timeout 10 sh -c 'until [ "$("$0" --root "$1" state "$2" | jq -r .status)" = stopped ]; do
+		sleep 0.1; done' "$SKIFF" "$ROOT" "$ID"
 	output="$(cat "$TEST_TMP/out")"
 	echo "$output"
 	[[ "$output" != *exec.fifo* ]]
