@@ -37,10 +37,15 @@ static char *abs_path(const char *p, sk_error **err) {
   return r;
 }
 
-/* Every --preserve-fds fd must exist: the caller meant to pass it. */
+/* Every --preserve-fds fd must exist: the caller meant to pass it. skiff's own --log file may
+ * sit in that range when the caller left a gap: it is not the caller's, and must not be passed. */
 static int check_preserved(int n, sk_error **err) {
-  for (int fd = 3; fd < 3 + n; fd++)
-    if (fcntl(fd, F_GETFD) < 0) return sk_error_set(err, errno, NULL, "unable to stat preserved-fd %d (of --preserve-fds %d)", fd - 3, n);
+  for (int fd = 3; fd < 3 + n; fd++) {
+    int e = fd == sk_log_fd() ? EBADF : fcntl(fd, F_GETFD) < 0 ? errno : 0;
+    if (e)
+      return sk_error_set(err, e, NULL, "unable to stat preserved-fd %d (of --preserve-fds %d)",
+                          fd - 3, n);
+  }
   return 0;
 }
 

@@ -9,11 +9,12 @@
  * exits, write to it. runc's answer was to copy the whole binary into a memfd per container
  * (megabytes, charged to the container's memory cgroup) and later to re-exec it from a
  * read-only mount. skiff never re-execs itself: the init is non-dumpable while it runs skiff
- * code, and the program is started by a ~1 KiB trampoline from a sealed memfd, so that the only
- * executable the container can reach through /proc/PID/exe is one nobody can write.
+ * code, and the program is started by a trampoline of ~2 KiB from a sealed memfd, so that the
+ * only executable the container can reach through /proc/PID/exe is one nobody can write.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -46,15 +47,24 @@ int sk_exec_trampoline_fd(sk_error **err) {
   return fd;
 }
 
-int sk_exec_program(int tramp_fd, const char *path, char *const argv[], char *const envp[]) {
+int sk_exec_program(int tramp_fd, int report_fd, const char *path, char *const argv[],
+                    char *const envp[]) {
   if (tramp_fd >= 0) {
     size_t n = 0;
     while (argv[n]) n++;
-    const char *targv[n + 3];
+    char fdnum[16];
+    snprintf(fdnum, sizeof(fdnum), "%d", report_fd);
+    const char *targv[n + 4];
     targv[0] = "skiff-exec";
-    targv[1] = path;
-    for (size_t i = 0; i <= n; i++) targv[i + 2] = argv[i];
+    targv[1] = fdnum;
+    targv[2] = path;
+    for (size_t i = 0; i <= n; i++) targv[i + 3] = argv[i];
+    /* The trampoline needs report_fd to say why the exec failed; it closes it on its exec. */
+    if (report_fd >= 0) fcntl(report_fd, F_SETFD, 0);
     execveat(tramp_fd, "", (char *const *)targv, envp, AT_EMPTY_PATH);
+    int e = errno;
+    if (report_fd >= 0) fcntl(report_fd, F_SETFD, FD_CLOEXEC);
+    errno = e;
     /* An exec of a memfd can be forbidden (vm.memfd_noexec): fall through to a plain execve,
      * which still runs the right program. */
   }

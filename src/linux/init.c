@@ -240,7 +240,8 @@ int sk_init_main(sk_init_ctx *ctx) {
     return 1;
   }
   const oci_process *p = ctx->cfg->process;
-  sk_exec_program(ctx->tramp_fd, ctx->exec_path, p->args, p->env ? p->env : (char *[]){NULL});
+  sk_exec_program(ctx->tramp_fd, ctx->sync_fd, ctx->exec_path, p->args,
+                  p->env ? p->env : (char *[]){NULL});
   /* Only `run` still listens (its sync socket closes on a successful exec). */
   sk_error_set(&err, errno, "process.args", "exec \"%s\"", ctx->exec_path);
   sk_sync_send_error(ctx->sync_fd, err);

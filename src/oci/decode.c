@@ -218,7 +218,7 @@ int oci_json_tree(const char *json, size_t len, const char *what, yajl_val *out,
     at_end = true;
   }
   if (s != yajl_status_ok) {
-    size_t off = yajl_get_bytes_consumed(h), line, col;
+    size_t off = at_end ? len : yajl_get_bytes_consumed(h), line, col;
     if (off > len) off = len;
     char *why = NULL;
     if (s == yajl_status_client_canceled) {
