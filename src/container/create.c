@@ -25,7 +25,7 @@ int sk_write_pid_file(const char *path, pid_t pid, sk_error **err) {
   char buf[32];
   int n = snprintf(buf, sizeof(buf), "%d", pid);
   if (sk_write_file_atomic(path, buf, (size_t)n, 0644, err) < 0) {
-    sk_error_prefix(*err, "write the pid file");
+    sk_error_prefix(*err, "write the pid file %s", path);
     return -1;
   }
   return 0;

@@ -2,9 +2,11 @@
 /* linux.namespaces: which to create, which to join, uid/gid maps and time offsets. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/nsfs.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -78,9 +80,17 @@ int sk_ns_plan_make(const oci_config *cfg, sk_ns_plan *plan, sk_error **err) {
       plan->join_flags |= ns_table[i].flag;
       /* It must really be a namespace of that type: setns with the type checks it. */
       struct stat st;
-      if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+      int type;
+      if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (type = ioctl(fd, NS_GET_NSTYPE)) < 0) {
         sk_error_set(err, EINVAL, where, "%s is not a namespace file (expected /proc/PID/ns/%s)",
                      ns->path, ns_table[i].proc);
+      } else if (type != ns_table[i].flag) {
+        int k = 0;
+        while (k < SK_NS_COUNT && ns_table[k].flag != type)
+          k++;
+        sk_error_set(err, EINVAL, where, "%s is a%s %s namespace, not a %s one", ns->path,
+                     k < SK_NS_COUNT && ns_table[k].type[0] == 'i' ? "n" : "",
+                     k < SK_NS_COUNT ? ns_table[k].type : "different", ns_table[i].type);
       }
     } else {
       plan->new_flags |= ns_table[i].flag;

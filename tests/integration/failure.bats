@@ -201,10 +201,10 @@ expect_failure() {
 		create --bundle "$B" "$ID"
 }
 
-@test "failure: a namespace path of the wrong type (setns in the first stage)" {
+@test "failure: a namespace path of the wrong type" {
 	fail_bundle '.linux.namespaces |= (map(select(.type != "network")) + [{"type": "network", "path": "/proc/self/ns/uts"}])'
-	expect_failure 'linux\.namespaces: join the network namespace: Invalid argument' create --bundle "$B" "$ID"
-	expect_failure 'linux\.namespaces: join the network namespace: Invalid argument' run --bundle "$B" "$ID"
+	expect_failure 'linux\.namespaces\[5\]: /proc/self/ns/uts is a uts namespace, not a network one: Invalid argument' create --bundle "$B" "$ID"
+	expect_failure 'linux\.namespaces\[5\]: /proc/self/ns/uts is a uts namespace, not a network one: Invalid argument' run --bundle "$B" "$ID"
 }
 
 @test "failure: uid mappings without a user namespace" {
@@ -335,9 +335,9 @@ expect_failure() {
 
 @test "failure: --pid-file in a directory that does not exist (the init is killed)" {
 	fail_bundle
-	expect_failure "write the pid file: create temporary file $(re "$TEST_TMP/nodir/").pid\\.[A-Za-z0-9]+: No such file or directory" \
+	expect_failure "write the pid file $(re "$TEST_TMP/nodir/pid"): create temporary file $(re "$TEST_TMP/nodir/").pid\\.[A-Za-z0-9]+: No such file or directory" \
 		create --pid-file "$TEST_TMP/nodir/pid" --bundle "$B" "$ID"
-	expect_failure "write the pid file: create temporary file $(re "$TEST_TMP/nodir/").pid\\.[A-Za-z0-9]+: No such file or directory" \
+	expect_failure "write the pid file $(re "$TEST_TMP/nodir/pid"): create temporary file $(re "$TEST_TMP/nodir/").pid\\.[A-Za-z0-9]+: No such file or directory" \
 		run --pid-file "$TEST_TMP/nodir/pid" --bundle "$B" "$ID"
 	[ ! -e "$TEST_TMP/nodir" ]
 }
