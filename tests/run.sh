@@ -24,7 +24,7 @@ log() { printf '\n=== %s\n' "$*"; }
 . contrib/install-deps.sh
 
 install_missing() {
-	skiff_install_deps "$SKIFF_BUILD_DEPS bats busybox-static jq clang libclang-rt-14-dev cppcheck clang-tidy" \
+	skiff_install_deps "$SKIFF_BUILD_DEPS bats busybox-static jq clang libclang-rt-14-dev cppcheck clang-tidy tmux" \
 		"python3-jsonschema runc util-linux"
 }
 

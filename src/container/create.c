@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -19,6 +20,7 @@
 #include "skiff/oci.h"
 #include "skiff/rootfs.h"
 #include "skiff/sync.h"
+#include "skiff/terminal.h"
 #include "skiff/util.h"
 
 int sk_write_pid_file(const char *path, pid_t pid, sk_error **err) {
@@ -50,8 +52,9 @@ static int check_preserved(int n, sk_error **err) {
 }
 
 void sk_build_close(sk_building *b) {
-  if (b->sync_fd >= 0) close(b->sync_fd);
-  b->sync_fd = -1;
+  sk_closep(&b->sync_fd);
+  sk_closep(&b->console_peer);
+  sk_closep(&b->master);
   if (b->dir) sk_state_close_dir(b->dir);
   b->dir = NULL;
   oci_config_free(b->cfg);
@@ -99,6 +102,20 @@ static int make_state(const sk_create_opts *o, sk_building *b) {
         pidns = true; /* its own: a joined one is shared with its other members */
   s->shared_pidns = !pidns;
   b->state = s;
+  return 0;
+}
+
+/* process.terminal and --console-socket go together when skiff detaches (runc's rules). */
+static int check_terminal(const oci_config *c, const sk_create_opts *o, bool detached,
+                          sk_error **err) {
+  if (c->process->terminal && detached && !o->console_socket)
+    return sk_error_set(err, EINVAL, "process.terminal",
+                        "cannot allocate tty if skiff will detach without setting console socket: "
+                        "pass --console-socket, or set process.terminal to false");
+  if (o->console_socket && (!c->process->terminal || !detached))
+    return sk_error_set(err, EINVAL, NULL,
+                        "cannot use console socket if skiff will not detach or allocate tty: "
+                        "drop --console-socket, or set process.terminal (and run --detach)");
   return 0;
 }
 
@@ -151,8 +168,10 @@ static int send_mount_fds(sk_building *b, sk_error **err) {
 int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_building *b,
              sk_error **err) {
   memset(b, 0, sizeof(*b));
-  b->sync_fd = -1;
-  sk_init_ctx ctx = {.fifo_fd = -1, .sync_fd = -1, .tramp_fd = -1, .lock_fd = -1};
+  b->sync_fd = b->console_peer = b->master = -1;
+  sk_init_ctx ctx = {.fifo_fd = -1, .sync_fd = -1, .tramp_fd = -1, .lock_fd = -1,
+                     .console_fd = -1, .tty_fd = -1};
+  _cleanup_close_ int console = -1; /* our copy of the init's console fd */
   int fds[2] = {-1, -1};
   _cleanup_close_ int fifo = -1;
   sk_sync_msg m;
@@ -168,7 +187,9 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
     return -1;
   }
   _cleanup_free_ char *cfg_path = sk_xasprintf("%s/config.json", b->bundle);
-  if (oci_config_load(cfg_path, &b->cfg, err) < 0 || check_config(b->cfg, err) < 0) goto fail;
+  if (oci_config_load(cfg_path, &b->cfg, err) < 0 || check_config(b->cfg, err) < 0 ||
+      check_terminal(b->cfg, o, via_fifo, err) < 0)
+    goto fail;
   {
     const char *rp = b->cfg->root->path;
     _cleanup_free_ char *r = rp[0] == '/' ? sk_xstrdup(rp) : sk_xasprintf("%s/%s", b->bundle, rp);
@@ -201,6 +222,21 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
   ctx.id = o->id;
   ctx.sync_fd = fds[1];
   ctx.fifo_fd = fifo;
+  if (b->cfg->process->terminal) {
+    if (o->console_socket) {
+      console = sk_console_connect(o->console_socket, err);
+      if (console < 0) goto fail;
+    } else {
+      int pair[2];
+      if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
+        sk_error_errno(err, "create the terminal socketpair");
+        goto fail;
+      }
+      b->console_peer = pair[0];
+      console = pair[1];
+    }
+  }
+  ctx.console_fd = console;
   ctx.no_pivot = o->no_pivot;
   ctx.no_new_keyring = o->no_new_keyring;
   ctx.preserve_fds = o->preserve_fds;
@@ -210,6 +246,7 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
   pid_t first;
   int r = sk_init_spawn(&ctx, &first, err);
   close(fds[1]);
+  sk_closep(&console); /* the init has its own */
   if (r < 0) goto fail;
   if (!ctx.ns.two_stage) b->pid = first;
   if (ctx.ns.new_flags & CLONE_NEWUSER) {
@@ -234,6 +271,9 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
   /* cgroups join here (cgroup issue): before the init goes on with its setup. */
   if (sk_sync_send(b->sync_fd, SK_SYNC_GO, NULL, 0, err) < 0 ||
       sk_sync_expect(b->sync_fd, SK_SYNC_READY, &m, err) < 0)
+    goto fail;
+  /* Sent before READY: already queued. */
+  if (b->console_peer >= 0 && (b->master = sk_terminal_recv_master(b->console_peer, err)) < 0)
     goto fail;
   make_state(o, b);
   if (sk_state_save(b->dir, b->state, err) < 0) goto fail;

@@ -20,6 +20,8 @@ typedef struct sk_building {
   char *rootfs;
   pid_t pid;      /* host pid of the init, 0 until known */
   int sync_fd;    /* parent end, -1 when closed */
+  int console_peer; /* foreground run with a terminal: our end of the pty's way out, or -1 */
+  int master;     /* ... and the pty's primary side once received, or -1 */
   sk_state *state;
 } sk_building;
 

@@ -9,6 +9,7 @@
 
 #include "internal.h"
 #include "skiff/log.h"
+#include "skiff/terminal.h"
 #include "skiff/util.h"
 
 /* The signals a foreground run passes on to the container (SIGCHLD it handles itself). */
@@ -30,26 +31,6 @@ static int exit_status(int wstatus) {
   if (WIFEXITED(wstatus)) return WEXITSTATUS(wstatus);
   if (WIFSIGNALED(wstatus)) return 128 + WTERMSIG(wstatus);
   return 255;
-}
-
-/* Wait for the init, passing on every signal; reap any orphan that comes to us as subreaper. */
-static int wait_forwarding(pid_t init, const sigset_t *set) {
-  for (;;) {
-    siginfo_t si;
-    int sig = sigwaitinfo(set, &si);
-    if (sig < 0) {
-      if (errno == EINTR) continue;
-      return 255;
-    }
-    if (sig != SIGCHLD) {
-      kill(init, sig);
-      continue;
-    }
-    int ws;
-    pid_t p;
-    while ((p = waitpid(-1, &ws, WNOHANG)) > 0)
-      if (p == init) return exit_status(ws);
-  }
 }
 
 int sk_container_run(const sk_globals *g, const sk_create_opts *o, int *exit_st, sk_error **err) {
@@ -81,7 +62,8 @@ int sk_container_run(const sk_globals *g, const sk_create_opts *o, int *exit_st,
   /* Don't hold the container's lock while it runs: state/kill/exec must get in. */
   sk_container_dir *dir = sk_steal_ptr(&b.dir);
   sk_state_close_dir(dir);
-  *exit_st = wait_forwarding(b.pid, &set);
+  /* Forward signals (the terminal's size for SIGWINCH), copy the terminal, reap as subreaper. */
+  *exit_st = exit_status(sk_terminal_proxy(b.master, b.pid, &set));
   sigprocmask(SIG_SETMASK, &old, NULL);
   b.pid = 0;
   if (!o->keep) {

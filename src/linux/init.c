@@ -21,6 +21,7 @@
 #include "skiff/oci.h"
 #include "skiff/rootfs.h"
 #include "skiff/sync.h"
+#include "skiff/terminal.h"
 #include "skiff/util.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -105,6 +106,15 @@ static int step_rootfs(sk_init_ctx *ctx, sk_error **err) {
   return sk_rootfs_setup(ctx->cfg, &r, err);
 }
 
+/* Step: the terminal, from the container's devpts: after pivot_root (so the pty is the
+ * container's and /dev/console can be bound), before the finalize step may make / read-only. */
+static int step_terminal(sk_init_ctx *ctx, sk_error **err) {
+  if (!ctx->cfg->process->terminal) return 0;
+  ctx->tty_fd = sk_terminal_setup(ctx->cfg->process, ctx->console_fd, err);
+  sk_closep(&ctx->console_fd);
+  return ctx->tty_fd < 0 ? -1 : 0;
+}
+
 /* Step: sysctl, masked and read-only paths, read-only root: after everything that still needs
  * to write into the rootfs or /proc (the console in the process issue). */
 static int step_rootfs_finalize(sk_init_ctx *ctx, sk_error **err) {
@@ -176,6 +186,15 @@ static int step_trampoline(sk_init_ctx *ctx, sk_error **err) {
   return ctx->tramp_fd < 0 ? -1 : 0;
 }
 
+/* Step: the terminal becomes the session's controlling terminal and fds 0-2; before the fd
+ * step, so nothing of ours is left open after it. */
+static int step_stdio(sk_init_ctx *ctx, sk_error **err) {
+  if (ctx->tty_fd < 0) return 0;
+  int fd = ctx->tty_fd;
+  ctx->tty_fd = -1;
+  return sk_terminal_attach(fd, err);
+}
+
 /* Step: no fd of skiff's reaches the container (CVE-2024-21626): everything from 3 + preserved
  * on is close-on-exec; the preserved ones (3 .. 3+N-1) are passed on as they are. Last before
  * READY, so no later step opens an fd that would escape this. */
@@ -201,10 +220,12 @@ static const struct {
     {"wait for the cgroup", step_wait_parent},
     {"set the hostname", step_hostname},
     {"set up the root filesystem", step_rootfs},
+    {"set up the terminal", step_terminal},
     {"finish the root filesystem", step_rootfs_finalize},
     {"enter the working directory", step_cwd},
     {"find the program", step_resolve_exec},
     {"prepare the exec trampoline", step_trampoline},
+    {"attach the terminal", step_stdio},
     {"close skiff's file descriptors", step_fds},
 };
 
