@@ -41,6 +41,12 @@ int sk_sync_expect(int fd, sk_sync_type want, sk_sync_msg *m, sk_error **err);
 /* Limit of fds in one message (the kernel's SCM_MAX_FD is 253). */
 #define SK_SYNC_MAX_FDS 253
 
+/* Any unix socket: one message with up to SK_SYNC_MAX_FDS fds (SCM_RIGHTS). Receiving takes
+ * at most max fds (close-on-exec; extra ones are closed) and fails with EPROTO when the data or
+ * the fds were truncated. Both return the bytes of data, or -1 with errno. */
+ssize_t sk_sendmsg_fds(int sock, const void *buf, size_t len, const int *fds, size_t n);
+ssize_t sk_recvmsg_fds(int sock, void *buf, size_t len, int *fds, size_t max, size_t *n);
+
 /* A message carrying n (<= SK_SYNC_MAX_FDS) file descriptors. */
 int sk_sync_send_fds(int fd, sk_sync_type type, const void *data, uint32_t len, const int *fds,
                      size_t n, sk_error **err);

@@ -84,15 +84,9 @@ int sk_sync_expect(int fd, sk_sync_type want, sk_sync_msg *m, sk_error **err) {
   return 0;
 }
 
-int sk_sync_send_fds(int fd, sk_sync_type type, const void *data, uint32_t len, const int *fds,
-                     size_t n, sk_error **err) {
-  if (n > SK_SYNC_MAX_FDS)
-    return sk_error_set(err, E2BIG, NULL, "more than %d file descriptors for the container init",
-                        SK_SYNC_MAX_FDS);
-  sk_sync_msg m = {.type = type, .len = len};
-  if (len > sizeof(m.data)) len = m.len = sizeof(m.data);
-  if (len) memcpy(m.data, data, len);
-  struct iovec iov = {.iov_base = &m, .iov_len = offsetof(sk_sync_msg, data) + len};
+ssize_t sk_sendmsg_fds(int sock, const void *buf, size_t len, const int *fds, size_t n) {
+  if (n > SK_SYNC_MAX_FDS) return errno = E2BIG, -1;
+  struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
   union {
     char buf[CMSG_SPACE(sizeof(int) * SK_SYNC_MAX_FDS)];
     struct cmsghdr align;
@@ -110,16 +104,14 @@ int sk_sync_send_fds(int fd, sk_sync_type type, const void *data, uint32_t len, 
   }
   ssize_t w;
   do {
-    w = sendmsg(fd, &mh, MSG_NOSIGNAL);
+    w = sendmsg(sock, &mh, MSG_NOSIGNAL);
   } while (w < 0 && errno == EINTR);
-  if (w < 0) return sk_error_errno(err, "send file descriptors to the container init");
-  return 0;
+  return w;
 }
 
-int sk_sync_expect_fds(int fd, sk_sync_type want, sk_sync_msg *m, int *fds, size_t *n,
-                       sk_error **err) {
+ssize_t sk_recvmsg_fds(int sock, void *buf, size_t len, int *fds, size_t max, size_t *n) {
   *n = 0;
-  struct iovec iov = {.iov_base = m, .iov_len = sizeof(*m)};
+  struct iovec iov = {.iov_base = buf, .iov_len = len};
   union {
     char buf[CMSG_SPACE(sizeof(int) * SK_SYNC_MAX_FDS)];
     struct cmsghdr align;
@@ -128,22 +120,44 @@ int sk_sync_expect_fds(int fd, sk_sync_type want, sk_sync_msg *m, int *fds, size
       .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)};
   ssize_t r;
   do {
-    r = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+    r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
   } while (r < 0 && errno == EINTR);
-  if (r < 0) return sk_error_errno(err, "receive from the parent");
+  if (r < 0) return r;
   for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
     if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
     size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
     for (size_t i = 0; i < k; i++) {
       int got;
       memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-      if (*n < SK_SYNC_MAX_FDS) fds[(*n)++] = got;
+      if (*n < max) fds[(*n)++] = got;
       else close(got);
     }
   }
+  if (mh.msg_flags & (MSG_CTRUNC | MSG_TRUNC)) {
+    for (size_t i = 0; i < *n; i++)
+      close(fds[i]);
+    *n = 0;
+    return errno = EPROTO, -1;
+  }
+  return r;
+}
+
+int sk_sync_send_fds(int fd, sk_sync_type type, const void *data, uint32_t len, const int *fds,
+                     size_t n, sk_error **err) {
+  sk_sync_msg m = {.type = type, .len = len};
+  if (len > sizeof(m.data)) len = m.len = sizeof(m.data);
+  if (len) memcpy(m.data, data, len);
+  if (sk_sendmsg_fds(fd, &m, offsetof(sk_sync_msg, data) + len, fds, n) < 0)
+    return sk_error_errno(err, "send file descriptors to the container init");
+  return 0;
+}
+
+int sk_sync_expect_fds(int fd, sk_sync_type want, sk_sync_msg *m, int *fds, size_t *n,
+                       sk_error **err) {
+  ssize_t r = sk_recvmsg_fds(fd, m, sizeof(*m), fds, SK_SYNC_MAX_FDS, n);
+  if (r < 0) return sk_error_errno(err, "receive from the parent");
   if (r == 0) return sk_error_set(err, EPIPE, NULL, "the peer exited");
-  if ((size_t)r < offsetof(sk_sync_msg, data) || m->len != (size_t)r - offsetof(sk_sync_msg, data) ||
-      (mh.msg_flags & MSG_CTRUNC))
+  if ((size_t)r < offsetof(sk_sync_msg, data) || m->len != (size_t)r - offsetof(sk_sync_msg, data))
     return sk_error_set(err, EPROTO, NULL, "malformed message with file descriptors");
   if (m->type == SK_SYNC_ERROR) return sk_sync_decode_error(m, err);
   if (m->type != (uint32_t)want)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "skiff/rootfs.h"
+#include "skiff/sync.h"
 #include "skiff/terminal.h"
 #include "skiff/util.h"
 
@@ -39,48 +40,16 @@ int sk_console_connect(const char *path, sk_error **err) {
   return fd;
 }
 
-static int send_fd(int sock, int fd, const char *name, sk_error **err) {
-  struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } ctl;
-  memset(&ctl, 0, sizeof(ctl));
-  struct msghdr mh = {
-      .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)};
-  struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &fd, sizeof(int));
-  ssize_t w;
-  do {
-    w = sendmsg(sock, &mh, MSG_NOSIGNAL);
-  } while (w < 0 && errno == EINTR);
-  if (w < 0) return sk_error_set(err, errno, "process.terminal", "send the pty over the console socket");
-  return 0;
-}
-
 int sk_terminal_recv_master(int sock, sk_error **err) {
   char name[4096];
-  struct iovec iov = {.iov_base = name, .iov_len = sizeof(name)};
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } ctl;
-  struct msghdr mh = {
-      .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)};
-  ssize_t r;
-  do {
-    r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-  } while (r < 0 && errno == EINTR);
+  int fds[SK_SYNC_MAX_FDS];
+  size_t n;
+  ssize_t r = sk_recvmsg_fds(sock, name, sizeof(name), fds, SK_SYNC_MAX_FDS, &n);
   if (r < 0) return sk_error_errno(err, "receive the container's pty");
-  struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-  if (r == 0 || !c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
-    return sk_error_set(err, EPROTO, "process.terminal", "the container init sent no pty");
-  int fd;
-  memcpy(&fd, CMSG_DATA(c), sizeof(int));
-  return fd;
+  if (n == 1) return fds[0];
+  for (size_t i = 0; i < n; i++)
+    close(fds[i]);
+  return sk_error_set(err, EPROTO, "process.terminal", "the container init sent %zu fds, not a pty", n);
 }
 
 int sk_terminal_setup(const oci_process *p, int console_sock, sk_error **err) {
@@ -113,7 +82,10 @@ int sk_terminal_setup(const oci_process *p, int console_sock, sk_error **err) {
   if (sk_rootfs_bind_console(tty, err) < 0) goto fail;
   char name[32];
   snprintf(name, sizeof(name), "/dev/pts/%u", n);
-  if (send_fd(console_sock, master, name, err) < 0) goto fail;
+  if (sk_sendmsg_fds(console_sock, name, strlen(name), &master, 1) < 0) {
+    sk_error_set(err, errno, "process.terminal", "send the pty over the console socket");
+    goto fail;
+  }
   return tty;
 fail:
   close(tty);

@@ -16,6 +16,7 @@ setup() {
 }
 
 teardown() {
+	[ -n "${TMUX_SESSION:-}" ] && tmux kill-session -t "$TMUX_SESSION" 2>/dev/null
 	if [ -d "$ROOT" ]; then
 		local id
 		for id in $("$SKIFF" --root "$ROOT" list -q 2>/dev/null); do
@@ -24,6 +25,16 @@ teardown() {
 	fi
 	[ -n "${TEST_PIDS:-}" ] && kill -9 $TEST_PIDS 2>/dev/null || true
 	rm -rf "$TEST_TMP"
+}
+
+# wait_for COMMAND...: until it succeeds, at most 5 s.
+wait_for() {
+	local i
+	for i in $(seq 50); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 # skiff with the test's state root.

@@ -16,16 +16,6 @@ bundle() {
 		"$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"
 }
 
-# wait_for COND-COMMAND...: up to 5 s.
-wait_for() {
-	local i
-	for i in $(seq 50); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # The init holds the caller's stdio until the program exits: a create or run --detach under
 # `run` (a command substitution) would wait for it. These send it to files instead.
 quiet() { "$@" </dev/null >"$TEST_TMP/stdout" 2>"$TEST_TMP/stderr"; }

@@ -8,15 +8,6 @@ load helpers
 
 RECEIVER="$BATS_TEST_DIRNAME/console-receiver.py"
 
-wait_for() {
-	local i
-	for i in $(seq 50); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # tbundle [cmd...]: a bundle with process.terminal on.
 tbundle() {
 	B="$TEST_TMP/bundle"
@@ -108,16 +99,4 @@ start_receiver() {
 	[ "$(cat "$TEST_TMP/exit")" = exit=3 ]
 	tmux kill-session -t "$s"
 	[ ! -e "$ROOT/t6" ]
-}
-
-teardown() {
-	[ -n "${TMUX_SESSION:-}" ] && tmux kill-session -t "$TMUX_SESSION" 2>/dev/null
-	if [ -d "$ROOT" ]; then
-		local id
-		for id in $("$SKIFF" --root "$ROOT" list -q 2>/dev/null); do
-			"$SKIFF" --root "$ROOT" delete --force "$id" >/dev/null 2>&1 || true
-		done
-	fi
-	[ -n "${TEST_PIDS:-}" ] && kill -9 $TEST_PIDS 2>/dev/null || true
-	rm -rf "$TEST_TMP"
 }
