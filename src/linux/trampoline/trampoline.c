@@ -81,7 +81,7 @@ struct buf {
 };
 
 static void put(struct buf *b, const char *s, unsigned long max) {
-  for (unsigned long i = 0; s[i] && i < max && b->len < b->cap; i++) b->p[b->len++] = s[i];
+  for (unsigned long i = 0; i < max && s[i] && b->len < b->cap; i++) b->p[b->len++] = s[i];
 }
 
 static void put_nul(struct buf *b) {
