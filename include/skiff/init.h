@@ -23,6 +23,7 @@ typedef struct sk_init_ctx {
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;    /* fds 3 .. 3+preserve_fds-1 reach the container */
+  int listen_fds;      /* socket activation: the first listen_fds of those are LISTEN_FDS */
   int console_fd;      /* process.terminal: where the pty's primary side goes (the caller's
                           --console-socket, or a socketpair to a foreground run), else -1 */
   int lock_fd;         /* the parent's state lock (a flock on the state dir): the child closes
@@ -31,6 +32,7 @@ typedef struct sk_init_ctx {
   int *mount_fds;      /* in a user namespace: per mounts[] index, a mount the parent idmapped
                           on the host side (SK_SYNC_MOUNT_FDS), or -1 */
   char *exec_path;     /* args[0] resolved on the container's PATH */
+  char **env;          /* process.env, plus LISTEN_FDS/LISTEN_PID with socket activation */
   int tramp_fd;        /* the exec trampoline's sealed memfd (exec.c) */
   int tty_fd;          /* the pty's secondary side, until it becomes fds 0-2 (-1: no terminal) */
 } sk_init_ctx;

@@ -39,6 +39,15 @@ static char *abs_path(const char *p, sk_error **err) {
   return r;
 }
 
+/* systemd socket activation meant for us (LISTEN_PID is our pid): fds 3 .. 3+n-1 go to the
+ * container, before the --preserve-fds ones. */
+static int listen_fds(void) {
+  const char *pid = getenv("LISTEN_PID"), *n = getenv("LISTEN_FDS");
+  if (!pid || !n || atol(pid) != (long)getpid()) return 0;
+  int k = atoi(n);
+  return k > 0 && k < 4096 ? k : 0;
+}
+
 /* Every --preserve-fds fd must exist: the caller meant to pass it. skiff's own --log file may
  * sit in that range when the caller left a gap: it is not the caller's, and must not be passed. */
 static int check_preserved(int n, sk_error **err) {
@@ -176,7 +185,8 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
   _cleanup_close_ int fifo = -1;
   sk_sync_msg m;
 
-  if (sk_state_validate_id(o->id, err) < 0 || check_preserved(o->preserve_fds, err) < 0) return -1;
+  if (sk_state_validate_id(o->id, err) < 0 || check_preserved(listen_fds() + o->preserve_fds, err) < 0)
+    return -1;
   if (g->systemd_cgroup)
     return sk_error_set(err, ENOTSUP, NULL,
                         "--systemd-cgroup: the systemd cgroup driver is not implemented yet; "
@@ -239,7 +249,8 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
   ctx.console_fd = console;
   ctx.no_pivot = o->no_pivot;
   ctx.no_new_keyring = o->no_new_keyring;
-  ctx.preserve_fds = o->preserve_fds;
+  ctx.listen_fds = listen_fds();
+  ctx.preserve_fds = ctx.listen_fds + o->preserve_fds;
   ctx.lock_fd = b->dir->dirfd;
   b->sync_fd = fds[0];
 

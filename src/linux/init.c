@@ -210,6 +210,28 @@ static int step_fds(sk_init_ctx *ctx, sk_error **err) {
   return 0;
 }
 
+/* Step: the program's environment. With socket activation, LISTEN_FDS and LISTEN_PID are
+ * rewritten for the program (its pid as it sees it: 1 in its own pid namespace). */
+static int step_env(sk_init_ctx *ctx, sk_error **err) {
+  (void)err;
+  const oci_process *p = ctx->cfg->process;
+  if (!ctx->listen_fds) {
+    ctx->env = p->env;
+    return 0;
+  }
+  size_t n = 0;
+  ctx->env = sk_xcalloc(p->env_len + 4, sizeof(char *));
+  for (size_t i = 0; i < p->env_len; i++)
+    if (strncmp(p->env[i], "LISTEN_FDS=", 11) != 0 && strncmp(p->env[i], "LISTEN_PID=", 11) != 0 &&
+        strncmp(p->env[i], "LISTEN_FDNAMES=", 15) != 0)
+      ctx->env[n++] = p->env[i];
+  ctx->env[n++] = sk_xasprintf("LISTEN_FDS=%d", ctx->listen_fds);
+  ctx->env[n++] = sk_xasprintf("LISTEN_PID=%d", (int)getpid());
+  const char *names = getenv("LISTEN_FDNAMES");
+  if (names) ctx->env[n++] = sk_xasprintf("LISTEN_FDNAMES=%s", names);
+  return 0;
+}
+
 typedef int (*step_fn)(sk_init_ctx *, sk_error **);
 static const struct {
   const char *what;
@@ -224,6 +246,7 @@ static const struct {
     {"finish the root filesystem", step_rootfs_finalize},
     {"enter the working directory", step_cwd},
     {"find the program", step_resolve_exec},
+    {"set the environment", step_env},
     {"prepare the exec trampoline", step_trampoline},
     {"attach the terminal", step_stdio},
     {"close skiff's file descriptors", step_fds},
@@ -262,7 +285,7 @@ int sk_init_main(sk_init_ctx *ctx) {
   }
   const oci_process *p = ctx->cfg->process;
   sk_exec_program(ctx->tramp_fd, ctx->sync_fd, ctx->exec_path, p->args,
-                  p->env ? p->env : (char *[]){NULL});
+                  ctx->env ? ctx->env : (char *[]){NULL});
   /* Only `run` still listens (its sync socket closes on a successful exec). */
   sk_error_set(&err, errno, "process.args", "exec \"%s\"", ctx->exec_path);
   sk_sync_send_error(ctx->sync_fd, err);

@@ -274,3 +274,21 @@ is_status() { [ "$(status_of "$1")" = "$2" ]; }
 	skiff kill --all all1 KILL
 	wait_for is_status all1 stopped
 }
+
+@test "socket activation: LISTEN_FDS meant for skiff go to the container, LISTEN_PID rewritten" {
+	bundle sh -c 'echo "fds=$LISTEN_FDS pid=$LISTEN_PID"; cat <&3; cat <&4; cat <&5; ls /proc/self/fd | tr "\n" " "'
+	echo one >"$TEST_TMP/f3"
+	echo two >"$TEST_TMP/f4"
+	echo three >"$TEST_TMP/f5"
+	# fds 3-4 by activation, then one --preserve-fds (5); 6 is not passed.
+	run sh -c 'exec 3<"$1/f3" 4<"$1/f4" 5<"$1/f5" 6<"$1/f5"; LISTEN_PID=$$ LISTEN_FDS=2 exec "$2" --root "$3" run --preserve-fds 1 --bundle "$4" act1' \
+		sh "$TEST_TMP" "$SKIFF" "$ROOT" "$B"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(echo $output)" = "fds=2 pid=1 one two three 0 1 2 3 4 5 6" ] # 6: ls's own dir fd
+	# LISTEN_PID of another process: not ours, nothing passed.
+	run sh -c 'exec 3<"$1/f3"; LISTEN_PID=1 LISTEN_FDS=1 exec "$2" --root "$3" run --bundle "$4" act2' \
+		sh "$TEST_TMP" "$SKIFF" "$ROOT" "$B"
+	echo "$output"
+	[[ "$output" == *"fds= pid="* ]]
+}
