@@ -20,6 +20,8 @@ typedef struct sk_init_ctx {
   int sync_fd;         /* the init's end of the sync socketpair */
   int fifo_fd;         /* exec.fifo opened O_RDWR: the init blocks reading it until `start`;
                           -1 for `run`, which releases the init over sync_fd instead */
+  bool exec;           /* `skiff exec`: join a running container (ns.join_*), no rootfs setup;
+                          the process waits on sync_fd (GO) like `run` */
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;    /* fds 3 .. 3+preserve_fds-1 reach the container */

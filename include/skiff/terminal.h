@@ -4,6 +4,7 @@
 #define SKIFF_TERMINAL_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "skiff/error.h"
@@ -15,10 +16,11 @@
 int sk_console_connect(const char *path, sk_error **err);
 
 /* In the init, after pivot_root: a pty from the container's own devpts (/dev/ptmx), sized
- * from process.consoleSize, its secondary side bound over /dev/console; the primary side is
+ * from process.consoleSize, its secondary side bound over /dev/console (for the container's
+ * init, not for an exec'd process); the primary side is
  * sent over console_sock (one message, one SCM_RIGHTS fd, the pty's name as payload) and
  * closed. Returns the secondary side's fd (close-on-exec). */
-int sk_terminal_setup(const oci_process *p, int console_sock, sk_error **err);
+int sk_terminal_setup(const oci_process *p, int console_sock, bool bind_console, sk_error **err);
 
 /* In the init, just before the user's program: a new session with the pty as its controlling
  * terminal and as fds 0, 1 and 2. Closes tty_fd. */

@@ -3,6 +3,7 @@
 #ifndef SKIFF_CONTAINER_INTERNAL_H
 #define SKIFF_CONTAINER_INTERNAL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -38,6 +39,10 @@ int sk_write_pid_file(const char *path, pid_t pid, sk_error **err);
 /* Undo a container: kill its init (if alive), remove its state dir. Closes b. */
 void sk_build_abort(sk_building *b);
 void sk_build_close(sk_building *b);
+
+/* The signals a foreground run or exec blocks and passes on to its process (SIGCHLD and
+ * SIGWINCH it handles itself; faults stay its own). */
+void sk_forwarded_signals(sigset_t *set);
 
 /* Load the state of an existing container (locked), with the live status. */
 int sk_load(const sk_globals *g, const char *id, sk_container_dir **dir, sk_state **st,

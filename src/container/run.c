@@ -12,8 +12,7 @@
 #include "skiff/terminal.h"
 #include "skiff/util.h"
 
-/* The signals a foreground run passes on to the container (SIGCHLD it handles itself). */
-static void forwarded_signals(sigset_t *set) {
+void sk_forwarded_signals(sigset_t *set) {
   sigfillset(set);
   sigdelset(set, SIGKILL);
   sigdelset(set, SIGSTOP);
@@ -43,7 +42,7 @@ int sk_container_run(const sk_globals *g, const sk_create_opts *o, int *exit_st,
     return sk_container_start(g, o->id, err);
   }
   if (!o->no_subreaper) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-  forwarded_signals(&set);
+  sk_forwarded_signals(&set);
   sigprocmask(SIG_BLOCK, &set, &old);
   int r = sk_build(g, o, false, &b, err);
   if (r == 0 && o->pid_file) r = sk_write_pid_file(o->pid_file, b.pid, err);

@@ -110,7 +110,7 @@ static int step_rootfs(sk_init_ctx *ctx, sk_error **err) {
  * container's and /dev/console can be bound), before the finalize step may make / read-only. */
 static int step_terminal(sk_init_ctx *ctx, sk_error **err) {
   if (!ctx->cfg->process->terminal) return 0;
-  ctx->tty_fd = sk_terminal_setup(ctx->cfg->process, ctx->console_fd, err);
+  ctx->tty_fd = sk_terminal_setup(ctx->cfg->process, ctx->console_fd, !ctx->exec, err);
   sk_closep(&ctx->console_fd);
   return ctx->tty_fd < 0 ? -1 : 0;
 }
@@ -233,23 +233,26 @@ static int step_env(sk_init_ctx *ctx, sk_error **err) {
 }
 
 typedef int (*step_fn)(sk_init_ctx *, sk_error **);
+/* Which processes a step is for: the container's init, and/or a process `skiff exec` adds. */
+enum { INIT = 1, EXEC = 2, BOTH = INIT | EXEC };
 static const struct {
   const char *what;
   step_fn fn;
+  unsigned int who;
 } steps[] = {
-    {"map the user namespace", step_user_namespace},
-    {"receive the idmapped mounts", step_mount_fds},
-    {"wait for the cgroup", step_wait_parent},
-    {"set the hostname", step_hostname},
-    {"set up the root filesystem", step_rootfs},
-    {"set up the terminal", step_terminal},
-    {"finish the root filesystem", step_rootfs_finalize},
-    {"enter the working directory", step_cwd},
-    {"find the program", step_resolve_exec},
-    {"set the environment", step_env},
-    {"prepare the exec trampoline", step_trampoline},
-    {"attach the terminal", step_stdio},
-    {"close skiff's file descriptors", step_fds},
+    {"map the user namespace", step_user_namespace, INIT},
+    {"receive the idmapped mounts", step_mount_fds, INIT},
+    {"wait for the cgroup", step_wait_parent, BOTH},
+    {"set the hostname", step_hostname, INIT},
+    {"set up the root filesystem", step_rootfs, INIT},
+    {"set up the terminal", step_terminal, BOTH},
+    {"finish the root filesystem", step_rootfs_finalize, INIT},
+    {"enter the working directory", step_cwd, BOTH},
+    {"find the program", step_resolve_exec, BOTH},
+    {"set the environment", step_env, BOTH},
+    {"prepare the exec trampoline", step_trampoline, BOTH},
+    {"attach the terminal", step_stdio, BOTH},
+    {"close skiff's file descriptors", step_fds, BOTH},
 };
 
 static int wait_for_start(sk_init_ctx *ctx, sk_error **err) {
@@ -273,8 +276,9 @@ int sk_init_main(sk_init_ctx *ctx) {
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
 
+  unsigned int who = ctx->exec ? EXEC : INIT;
   for (size_t i = 0; i < SK_ARRAY_SIZE(steps); i++) {
-    if (steps[i].fn(ctx, &err) < 0) {
+    if ((steps[i].who & who) && steps[i].fn(ctx, &err) < 0) {
       sk_sync_send_error(ctx->sync_fd, err);
       return 1;
     }

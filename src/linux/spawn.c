@@ -83,6 +83,16 @@ int sk_init_spawn(sk_init_ctx *ctx, pid_t *first, sk_error **err) {
      * lock goes when the parent exits, not when the init execs. */
     if (ctx->lock_fd >= 0) close(ctx->lock_fd);
     if (ctx->ns.two_stage) first_stage(ctx);
+    /* One stage joining namespaces: an exec into a container without a pid or time
+     * namespace of its own (those only apply to children). */
+    if (ctx->ns.join_flags) {
+      _cleanup_error_ sk_error *err = NULL;
+      if (sk_ns_join(&ctx->ns, ctx->ns.join_flags, &err) < 0 ||
+          ((ctx->ns.join_flags & CLONE_NEWUSER) && sk_init_become_root(&err) < 0)) {
+        sk_sync_send_error(ctx->sync_fd, err);
+        _exit(1);
+      }
+    }
     _exit(sk_init_main(ctx));
   }
   *first = pid;

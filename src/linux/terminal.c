@@ -52,7 +52,7 @@ int sk_terminal_recv_master(int sock, sk_error **err) {
   return sk_error_set(err, EPROTO, "process.terminal", "the container init sent %zu fds, not a pty", n);
 }
 
-int sk_terminal_setup(const oci_process *p, int console_sock, sk_error **err) {
+int sk_terminal_setup(const oci_process *p, int console_sock, bool bind_console, sk_error **err) {
   _cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (master < 0)
     return sk_error_set(err, errno, "process.terminal",
@@ -79,7 +79,7 @@ int sk_terminal_setup(const oci_process *p, int console_sock, sk_error **err) {
       goto fail;
     }
   }
-  if (sk_rootfs_bind_console(tty, err) < 0) goto fail;
+  if (bind_console && sk_rootfs_bind_console(tty, err) < 0) goto fail;
   char name[32];
   snprintf(name, sizeof(name), "/dev/pts/%u", n);
   if (sk_sendmsg_fds(console_sock, name, strlen(name), &master, 1) < 0) {
