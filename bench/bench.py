@@ -114,7 +114,13 @@ def main():
         build_maxrss(tmp)
         bundle = make_bundle(os.path.join(tmp, 'bundle'), ['/bin/true'])
         roots = {n: os.path.join(tmp, 'root-' + n) for n in names}
-        res = {n: {'run': [], 'create': [], 'start': [], 'delete': [], 'rss': []} for n in names}
+        res = {n: {'run': [], 'create': [], 'start': [], 'delete': [], 'rss': [], 'exec': []} for n in names}
+        # One long-running container per runtime for `exec /bin/true`.
+        sleeper = make_bundle(os.path.join(tmp, 'sleeper'), ['sleep', '100000'])
+        for n in names:
+            subprocess.run([paths[n], '--root', roots[n], 'run', '-d', '--bundle', sleeper, 'skiff-bench-exec'],
+                           check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
         for i in range(a.iterations):
             order = names[i % len(names):] + names[:i % len(names)]  # interleaved, rotating
             for n in order:
@@ -137,25 +143,31 @@ def main():
                     time.sleep(0.002)
                 dt, _ = timed([r, '--root', root, 'delete', cid2])
                 res[n]['delete'].append(dt)
+                dt, _ = timed([r, '--root', root, 'exec', 'skiff-bench-exec', '/bin/true'])
+                res[n]['exec'].append(dt)
                 reap()
         med = {n: {k: statistics.median(v) for k, v in res[n].items()} for n in names}
         print('benchmark: %d iterations, interleaved; medians (ms), peak RSS (KiB), binary size (KiB)' % a.iterations)
-        print('%-8s %9s %9s %9s %9s %9s %9s' % ('runtime', 'run', 'create', 'start', 'delete', 'rss', 'size'))
+        print('%-8s %9s %9s %9s %9s %9s %9s %9s' % ('runtime', 'run', 'create', 'start', 'delete', 'exec', 'rss',
+                                                 'size'))
         for n in names:
             m = med[n]
-            print('%-8s %9.2f %9.2f %9.2f %9.2f %9d %9d' % (n, m['run'] * 1e3, m['create'] * 1e3, m['start'] * 1e3,
-                                                           m['delete'] * 1e3, m['rss'], os.path.getsize(paths[n]) // 1024))
+            print('%-8s %9.2f %9.2f %9.2f %9.2f %9.2f %9d %9d' % (
+                n, m['run'] * 1e3, m['create'] * 1e3, m['start'] * 1e3, m['delete'] * 1e3, m['exec'] * 1e3,
+                m['rss'], os.path.getsize(paths[n]) // 1024))
         if 'skiff' in names:
             for peer in names:
                 if peer == 'skiff':
                     continue
-                print('skiff/%s ratios: run %.2f  create %.2f  start %.2f  delete %.2f  rss %.2f  size %.2f' % (
+                print('skiff/%s ratios: run %.2f  create %.2f  start %.2f  delete %.2f  exec %.2f  rss %.2f  size %.2f' % (
                     peer, med['skiff']['run'] / med[peer]['run'], med['skiff']['create'] / med[peer]['create'],
                     med['skiff']['start'] / med[peer]['start'], med['skiff']['delete'] / med[peer]['delete'],
+                    med['skiff']['exec'] / med[peer]['exec'],
                     med['skiff']['rss'] / med[peer]['rss'],
                     os.path.getsize(paths['skiff']) / os.path.getsize(paths[peer])))
     finally:
         for n in names:
+            subprocess.run([paths[n], '--root', roots[n], 'delete', '-f', 'skiff-bench-exec'], capture_output=True)
             subprocess.run([paths[n], '--root', roots[n], 'list', '-q'], capture_output=True)
         shutil.rmtree(tmp, ignore_errors=True)
 
