@@ -47,6 +47,13 @@ int sk_sync_expect(int fd, sk_sync_type want, sk_sync_msg *m, sk_error **err);
 ssize_t sk_sendmsg_fds(int sock, const void *buf, size_t len, const int *fds, size_t n);
 ssize_t sk_recvmsg_fds(int sock, void *buf, size_t len, int *fds, size_t max, size_t *n);
 
+/* Connect to a caller's listening AF_UNIX stream socket (close-on-exec); `option` names it in
+ * errors ("--console-socket"). */
+int sk_unix_connect(const char *path, const char *option, sk_error **err);
+
+/* Send a pidfd of pid over the caller's --pidfd-socket (one message, one fd). */
+int sk_send_pidfd(const char *path, pid_t pid, sk_error **err);
+
 /* A message carrying n (<= SK_SYNC_MAX_FDS) file descriptors. */
 int sk_sync_send_fds(int fd, sk_sync_type type, const void *data, uint32_t len, const int *fds,
                      size_t n, sk_error **err);

@@ -283,6 +283,7 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
   if (sk_sync_send(b->sync_fd, SK_SYNC_GO, NULL, 0, err) < 0 ||
       sk_sync_expect(b->sync_fd, SK_SYNC_READY, &m, err) < 0)
     goto fail;
+  if (o->pidfd_socket && sk_send_pidfd(o->pidfd_socket, b->pid, err) < 0) goto fail;
   /* Sent before READY: already queued. */
   if (b->console_peer >= 0 && (b->master = sk_terminal_recv_master(b->console_peer, err)) < 0)
     goto fail;

@@ -298,7 +298,9 @@ int sk_container_exec(const sk_globals *g, const sk_exec_opts *o, int *exit_st, 
   /* Signals arriving from now on are the process's (foreground). */
   sk_forwarded_signals(&set);
   sigprocmask(SIG_BLOCK, &set, &old);
-  if (spawn(&x, o, err) < 0 || (o->pid_file && sk_write_pid_file(o->pid_file, x.pid, err) < 0)) {
+  if (spawn(&x, o, err) < 0 ||
+      (o->pidfd_socket && sk_send_pidfd(o->pidfd_socket, x.pid, err) < 0) ||
+      (o->pid_file && sk_write_pid_file(o->pid_file, x.pid, err) < 0)) {
     if (x.pid > 0) kill(x.pid, SIGKILL), waitpid(x.pid, NULL, 0);
     sigprocmask(SIG_SETMASK, &old, NULL);
     goto out;

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
 
 #include "skiff/sync.h"
 #include "skiff/util.h"
@@ -163,4 +165,33 @@ int sk_sync_expect_fds(int fd, sk_sync_type want, sk_sync_msg *m, int *fds, size
   if (m->type != (uint32_t)want)
     return sk_error_set(err, EPROTO, NULL, "unexpected message %u (wanted %d)", m->type, want);
   return 0;
+}
+
+int sk_unix_connect(const char *path, const char *option, sk_error **err) {
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  if (strlen(path) >= sizeof(sa.sun_path))
+    return sk_error_set(err, ENAMETOOLONG, NULL, "%s %s: the path is too long", option, path);
+  memcpy(sa.sun_path, path, strlen(path) + 1);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return sk_error_set(err, errno, NULL, "%s: create a socket", option);
+  if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+    int e = errno;
+    close(fd);
+    return sk_error_set(err, e, NULL, "%s %s: connect (is the caller listening on it?)", option,
+                        path);
+  }
+  return fd;
+}
+
+int sk_send_pidfd(const char *path, pid_t pid, sk_error **err) {
+  int sock = sk_unix_connect(path, "--pidfd-socket", err);
+  if (sock < 0) return -1;
+  int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  int r = 0;
+  if (pfd < 0) r = sk_error_set(err, errno, NULL, "--pidfd-socket: pidfd_open(%d)", (int)pid);
+  else if (sk_sendmsg_fds(sock, "pidfd", 5, &pfd, 1) < 0)
+    r = sk_error_set(err, errno, NULL, "--pidfd-socket %s: send the pidfd", path);
+  if (pfd >= 0) close(pfd);
+  close(sock);
+  return r;
 }

@@ -25,19 +25,7 @@
 #include "skiff/util.h"
 
 int sk_console_connect(const char *path, sk_error **err) {
-  struct sockaddr_un sa = {.sun_family = AF_UNIX};
-  if (strlen(path) >= sizeof(sa.sun_path))
-    return sk_error_set(err, ENAMETOOLONG, NULL, "--console-socket %s: the path is too long", path);
-  strcpy(sa.sun_path, path);
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return sk_error_errno(err, "create a socket for --console-socket");
-  if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-    int e = errno;
-    close(fd);
-    return sk_error_set(err, e, NULL,
-                        "--console-socket %s: connect (is the caller listening on it?)", path);
-  }
-  return fd;
+  return sk_unix_connect(path, "--console-socket", err);
 }
 
 int sk_terminal_recv_master(int sock, sk_error **err) {

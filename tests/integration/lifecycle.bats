@@ -292,3 +292,22 @@ is_status() { [ "$(status_of "$1")" = "$2" ]; }
 	echo "$output"
 	[[ "$output" == *"fds= pid="* ]]
 }
+
+@test "--pidfd-socket: create and exec send a pidfd of the new process" {
+	bundle sleep 1000
+	timeout 20 python3 "$BATS_TEST_DIRNAME/pidfd-receiver.py" "$TEST_TMP/p.sock" "$TEST_TMP/p.out" &
+	TEST_PIDS="${TEST_PIDS:-} $!"
+	wait_for test -e "$TEST_TMP/p.out.ready"
+	quiet skiff create --pidfd-socket "$TEST_TMP/p.sock" --pid-file "$TEST_TMP/pid" --bundle "$B" pfd1
+	wait_for test -s "$TEST_TMP/p.out"
+	cat "$TEST_TMP/p.out"
+	grep -qx "fds=1 pid=$(cat "$TEST_TMP/pid") link=anon_inode:\[pidfd\]" "$TEST_TMP/p.out"
+	skiff start pfd1
+	rm -f "$TEST_TMP/p.sock" "$TEST_TMP/p.out" "$TEST_TMP/p.out.ready"
+	timeout 20 python3 "$BATS_TEST_DIRNAME/pidfd-receiver.py" "$TEST_TMP/p.sock" "$TEST_TMP/p.out" &
+	TEST_PIDS="${TEST_PIDS:-} $!"
+	wait_for test -e "$TEST_TMP/p.out.ready"
+	quiet skiff exec -d --pidfd-socket "$TEST_TMP/p.sock" --pid-file "$TEST_TMP/epid" pfd1 sleep 100
+	wait_for test -s "$TEST_TMP/p.out"
+	grep -qx "fds=1 pid=$(cat "$TEST_TMP/epid") link=anon_inode:\[pidfd\]" "$TEST_TMP/p.out"
+}
