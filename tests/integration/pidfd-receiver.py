@@ -2,18 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The caller's side of --pidfd-socket, for the tests: pidfd-receiver.py SOCKET OUT
 # Accepts one connection, takes one message with one fd, writes "fds=<n> pid=<Pid of fdinfo>".
-import array, os, socket, sys
+import os, sys
 
-srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-srv.bind(sys.argv[1])
-srv.listen(1)
-open(sys.argv[2] + ".ready", "w").close()
-conn, _ = srv.accept()
-fds = array.array("i")
-msg, anc, _, _ = conn.recvmsg(4096, socket.CMSG_SPACE(4 * fds.itemsize))
-for level, typ, data in anc:
-    if level == socket.SOL_SOCKET and typ == socket.SCM_RIGHTS:
-        fds.frombytes(data[: len(data) - (len(data) % fds.itemsize)])
+import fdrecv
+
+conn, msg, fds = fdrecv.accept_fds(sys.argv[1], sys.argv[2] + ".ready")
 pid = "?"
 if len(fds) == 1:
     for line in open("/proc/self/fdinfo/%d" % fds[0]):

@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The caller's side of skiff's fd-passing sockets (--console-socket, --pidfd-socket), for tests.
+import array, socket
+
+
+def accept_fds(path, ready):
+    """Listen on path, touch `ready`, accept one connection and read one message.
+    Returns (connection, payload bytes, list of fds)."""
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(path)
+    srv.listen(1)
+    open(ready, "w").close()
+    conn, _ = srv.accept()
+    fds = array.array("i")
+    msg, anc, _, _ = conn.recvmsg(4096, socket.CMSG_SPACE(4 * fds.itemsize))
+    for level, typ, data in anc:
+        if level == socket.SOL_SOCKET and typ == socket.SCM_RIGHTS:
+            fds.frombytes(data[: len(data) - (len(data) % fds.itemsize)])
+    return conn, msg, list(fds)
