@@ -212,7 +212,8 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
     b->rootfs = abs_path(r, err);
     if (!b->rootfs) goto fail;
   }
-  if (sk_state_create_dir(g->root, o->id, &b->dir, err) < 0) goto fail;
+  if (sk_state_create_dir(g->root, o->id, &b->dir, err) < 0 || sk_notify_prepare(b, err) < 0)
+    goto fail;
   if (via_fifo) {
     if (mkfifoat(b->dir->dirfd, "exec.fifo", 0600) < 0) {
       sk_error_errno(err, "create exec.fifo in the state directory");

@@ -40,6 +40,12 @@ int sk_write_pid_file(const char *path, pid_t pid, sk_error **err);
 void sk_build_abort(sk_building *b);
 void sk_build_close(sk_building *b);
 
+/* NOTIFY_SOCKET (notify.c). create: the notify dir, its bind mount and the env of the program.
+ * start: the bound socket (-2 when there is nothing to do), then the proxy until READY=1. */
+int sk_notify_prepare(sk_building *b, sk_error **err);
+int sk_notify_listen(sk_container_dir *dir, sk_error **err);
+int sk_notify_forward(int fd, pid_t pid, sk_error **err);
+
 /* The signals a foreground run or exec blocks and passes on to its process (SIGCHLD and
  * SIGWINCH it handles itself; faults stay its own). */
 void sk_forwarded_signals(sigset_t *set);

@@ -311,3 +311,30 @@ is_status() { [ "$(status_of "$1")" = "$2" ]; }
 	wait_for test -s "$TEST_TMP/p.out"
 	grep -qx "fds=1 pid=$(cat "$TEST_TMP/epid") link=anon_inode:\[pidfd\]" "$TEST_TMP/p.out"
 }
+
+@test "NOTIFY_SOCKET: messages reach the host's socket; start returns after READY=1" {
+	command -v cc >/dev/null || skip "no C compiler to build the sd_notify client"
+	bundle sh -c 'echo "$NOTIFY_SOCKET" > /out/env; sleep 0.5; /sdnotify STATUS=starting; sleep 0.5; /sdnotify READY=1; sleep 1000'
+	cc -static -O2 -o "$B/rootfs/sdnotify" "$BATS_TEST_DIRNAME/sdnotify.c"
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+open(sys.argv[2] + ".ready", "w").close()
+with open(sys.argv[2], "w") as o:
+    for _ in range(2):
+        o.write(s.recv(4096).decode() + "\n"); o.flush()
+' "$TEST_TMP/host.sock" "$TEST_TMP/host.out" &
+	TEST_PIDS="${TEST_PIDS:-} $!"
+	wait_for test -e "$TEST_TMP/host.out.ready"
+	NOTIFY_SOCKET="$TEST_TMP/host.sock" quiet skiff create --bundle "$B" nfy1
+	SECONDS=0
+	NOTIFY_SOCKET="$TEST_TMP/host.sock" timeout 20 "$SKIFF" --root "$ROOT" start nfy1
+	[ "$SECONDS" -ge 1 ] # it waited for READY=1
+	[ "$(cat "$B/out/env")" = /run/notify/notify.sock ]
+	wait_for grep -qx READY=1 "$TEST_TMP/host.out"
+	[ "$(head -1 "$TEST_TMP/host.out")" = STATUS=starting ]
+	# Without NOTIFY_SOCKET, start does not wait.
+	quiet skiff create --bundle "$B" nfy2
+	[ ! -e "$ROOT/nfy2/notify" ]
+}
