@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "skiff/jsongen.h"
+#include "skiff/process.h"
 #include "skiff/rootfs.h"
 #include "skiff/util.h"
 
@@ -25,50 +26,6 @@ static const feature hooks[] = {
 static const feature namespaces[] = {
     {"cgroup", true}, {"ipc", true},  {"mount", true}, {"network", true},
     {"pid", true},    {"time", true}, {"user", true},  {"uts", true},
-};
-
-static const feature capabilities[] = {
-    {"CAP_CHOWN", false},
-    {"CAP_DAC_OVERRIDE", false},
-    {"CAP_DAC_READ_SEARCH", false},
-    {"CAP_FOWNER", false},
-    {"CAP_FSETID", false},
-    {"CAP_KILL", false},
-    {"CAP_SETGID", false},
-    {"CAP_SETUID", false},
-    {"CAP_SETPCAP", false},
-    {"CAP_LINUX_IMMUTABLE", false},
-    {"CAP_NET_BIND_SERVICE", false},
-    {"CAP_NET_BROADCAST", false},
-    {"CAP_NET_ADMIN", false},
-    {"CAP_NET_RAW", false},
-    {"CAP_IPC_LOCK", false},
-    {"CAP_IPC_OWNER", false},
-    {"CAP_SYS_MODULE", false},
-    {"CAP_SYS_RAWIO", false},
-    {"CAP_SYS_CHROOT", false},
-    {"CAP_SYS_PTRACE", false},
-    {"CAP_SYS_PACCT", false},
-    {"CAP_SYS_ADMIN", false},
-    {"CAP_SYS_BOOT", false},
-    {"CAP_SYS_NICE", false},
-    {"CAP_SYS_RESOURCE", false},
-    {"CAP_SYS_TIME", false},
-    {"CAP_SYS_TTY_CONFIG", false},
-    {"CAP_MKNOD", false},
-    {"CAP_LEASE", false},
-    {"CAP_AUDIT_WRITE", false},
-    {"CAP_AUDIT_CONTROL", false},
-    {"CAP_SETFCAP", false},
-    {"CAP_MAC_OVERRIDE", false},
-    {"CAP_MAC_ADMIN", false},
-    {"CAP_SYSLOG", false},
-    {"CAP_WAKE_ALARM", false},
-    {"CAP_BLOCK_SUSPEND", false},
-    {"CAP_AUDIT_READ", false},
-    {"CAP_PERFMON", false},
-    {"CAP_BPF", false},
-    {"CAP_CHECKPOINT_RESTORE", false},
 };
 
 /* linux.cgroup */
@@ -120,7 +77,12 @@ static char *features_json(void) {
   sk_jg_key(g, "linux");
   yajl_gen_map_open(g);
   gen_list(g, "namespaces", namespaces, SK_ARRAY_SIZE(namespaces));
-  gen_list(g, "capabilities", capabilities, SK_ARRAY_SIZE(capabilities));
+  /* Capabilities: every name the init applies (src/linux/caps.c). */
+  sk_jg_key(g, "capabilities");
+  yajl_gen_array_open(g);
+  for (unsigned int c = 0; sk_cap_name(c); c++)
+    sk_jg_str(g, sk_cap_name(c));
+  yajl_gen_array_close(g);
   sk_jg_key(g, "cgroup");
   yajl_gen_map_open(g);
   for (size_t i = 0; i < SK_ARRAY_SIZE(cgroup); i++)

@@ -19,6 +19,7 @@
 #include "init_steps.h"
 #include "skiff/exec.h"
 #include "skiff/oci.h"
+#include "skiff/process.h"
 #include "skiff/rootfs.h"
 #include "skiff/sync.h"
 #include "skiff/terminal.h"
@@ -72,6 +73,24 @@ static int step_mount_fds(sk_init_ctx *ctx, sk_error **err) {
 static int step_wait_parent(sk_init_ctx *ctx, sk_error **err) {
   sk_sync_msg m;
   return sk_sync_expect(ctx->sync_fd, SK_SYNC_GO, &m, err);
+}
+
+/* Step (exec only: the spec says it is not for the init): execCPUAffinity.initial, the CPUs
+ * the process runs on before it moves into the container's cgroup, so first. */
+static int step_cpu_initial(sk_init_ctx *ctx, sk_error **err) {
+  return sk_proc_cpu_affinity(ctx->cfg->process, false, err);
+}
+
+/* Step: a session keyring of the container's own (named after its id), so it doesn't share the
+ * caller's keys; right after the cgroup, as root of the container, before anything else. */
+static int step_keyring(sk_init_ctx *ctx, sk_error **err) {
+  return sk_proc_session_keyring(ctx->id, ctx->no_new_keyring, err);
+}
+
+/* Step: oomScoreAdj; lowering it needs CAP_SYS_RESOURCE, so long before the privileges go,
+ * and early so that the setup below is already covered by it. */
+static int step_oom_score_adj(sk_init_ctx *ctx, sk_error **err) {
+  return sk_proc_oom_score_adj(ctx->cfg->process, err);
 }
 
 /* Step: hostname and domainname; needs the uts namespace, nothing else. */
@@ -195,9 +214,44 @@ static int step_stdio(sk_init_ctx *ctx, sk_error **err) {
   return sk_terminal_attach(fd, err);
 }
 
+/* Step: linux.personality (LINUX32: uname -m says i686). Any time before the exec; here with
+ * the other attributes of the process. */
+static int step_personality(sk_init_ctx *ctx, sk_error **err) {
+  return sk_proc_personality(ctx->cfg->linux ? ctx->cfg->linux->personality : NULL, err);
+}
+
+/* Step: ioPriority; the real-time class needs CAP_SYS_ADMIN: before the privileges go. */
+static int step_io_priority(sk_init_ctx *ctx, sk_error **err) {
+  return sk_proc_io_priority(ctx->cfg->process, err);
+}
+
+/* Step: scheduler; real-time policies and a negative nice need CAP_SYS_NICE: before the
+ * privileges go, after the setup that shouldn't run under a real-time policy. */
+static int step_scheduler(sk_init_ctx *ctx, sk_error **err) {
+  return sk_proc_scheduler(ctx->cfg->process, err);
+}
+
+/* Step: rlimits; raising a hard limit needs CAP_SYS_RESOURCE (before the privileges go), and a
+ * low RLIMIT_NOFILE or RLIMIT_AS must not hamper the setup above (so late). */
+static int step_rlimits(sk_init_ctx *ctx, sk_error **err) {
+  return sk_proc_rlimits(ctx->cfg->process, err);
+}
+
+/* Step: apparmorProfile / selinuxLabel for the coming exec. While still root: the init is
+ * not dumpable, so once it changes uid its /proc/self/attr files are out of its reach. */
+static int step_lsm(sk_init_ctx *ctx, sk_error **err) {
+  return sk_proc_lsm_labels(ctx->cfg->process, err);
+}
+
+/* Step: bounding set, user (groups, gid, uid, umask), capabilities: after everything that
+ * needs root; caps.c says why in this order. */
+static int step_privileges(sk_init_ctx *ctx, sk_error **err) {
+  return sk_proc_drop_privileges(ctx->cfg->process, err);
+}
+
 /* Step: no fd of skiff's reaches the container (CVE-2024-21626): everything from 3 + preserved
- * on is close-on-exec; the preserved ones (3 .. 3+N-1) are passed on as they are. Last before
- * READY, so no later step opens an fd that would escape this. */
+ * on is close-on-exec; the preserved ones (3 .. 3+N-1) are passed on as they are. No later step
+ * opens an fd that could escape this. */
 static int step_fds(sk_init_ctx *ctx, sk_error **err) {
   unsigned int first = 3 + (unsigned int)ctx->preserve_fds;
   if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
@@ -208,6 +262,18 @@ static int step_fds(sk_init_ctx *ctx, sk_error **err) {
       return sk_error_set(err, errno, NULL, "pass preserved fd %d", fd);
   }
   return 0;
+}
+
+/* Step (exec only): execCPUAffinity.final, the CPUs once in the container's cgroup. The spec
+ * means after the exec; the program is started through the trampoline, so it is set just
+ * before (the affinity is kept across execve: the same result for the program). */
+static int step_cpu_final(sk_init_ctx *ctx, sk_error **err) {
+  return sk_proc_cpu_affinity(ctx->cfg->process, true, err);
+}
+
+/* Step: noNewPrivileges, last before READY (after it only the wait for start and the exec). */
+static int step_no_new_privs(sk_init_ctx *ctx, sk_error **err) {
+  return sk_proc_no_new_privs(ctx->cfg->process, err);
 }
 
 /* Step: the program's environment. With socket activation, LISTEN_FDS and LISTEN_PID are
@@ -242,7 +308,10 @@ static const struct {
 } steps[] = {
     {"map the user namespace", step_user_namespace, INIT},
     {"receive the idmapped mounts", step_mount_fds, INIT},
+    {"set the initial CPU affinity", step_cpu_initial, EXEC},
     {"wait for the cgroup", step_wait_parent, BOTH},
+    {"join a session keyring", step_keyring, BOTH},
+    {"set oom_score_adj", step_oom_score_adj, BOTH},
     {"set the hostname", step_hostname, INIT},
     {"set up the root filesystem", step_rootfs, INIT},
     {"set up the terminal", step_terminal, BOTH},
@@ -252,7 +321,15 @@ static const struct {
     {"set the environment", step_env, BOTH},
     {"prepare the exec trampoline", step_trampoline, BOTH},
     {"attach the terminal", step_stdio, BOTH},
+    {"set the personality", step_personality, BOTH},
+    {"set the I/O priority", step_io_priority, BOTH},
+    {"set the scheduler", step_scheduler, BOTH},
+    {"set the rlimits", step_rlimits, BOTH},
+    {"set the LSM labels", step_lsm, BOTH},
+    {"drop privileges (bounding set, user, capabilities)", step_privileges, BOTH},
     {"close skiff's file descriptors", step_fds, BOTH},
+    {"set the final CPU affinity", step_cpu_final, EXEC},
+    {"set no_new_privs", step_no_new_privs, BOTH},
 };
 
 static int wait_for_start(sk_init_ctx *ctx, sk_error **err) {
