@@ -298,3 +298,38 @@ SCHED_SCRIPT='read -r l </proc/self/stat; set -- ${l#*) }; shift 16; n=$1; shift
 	echo "$output" | jq -e '.linux.capabilities | length == 41 and .[0] == "CAP_CHOWN" and
 		.[40] == "CAP_CHECKPOINT_RESTORE" and index("CAP_SYS_ADMIN") != null'
 }
+
+@test "process: user and capabilities inside a new user namespace" {
+	chmod 755 "$TEST_TMP" # the user namespace's root (host uid 100000) must reach the rootfs
+	bundle '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .process.user = {"uid": 1000, "gid": 1000, "additionalGids": [10]}
+		| .process.capabilities = {"bounding": ["CAP_KILL", "CAP_NET_RAW"], "permitted": ["CAP_KILL", "CAP_NET_RAW"],
+			"effective": ["CAP_KILL"], "inheritable": ["CAP_NET_RAW"], "ambient": ["CAP_NET_RAW"]}' \
+		sh -c "echo \$(id -u) \$(id -g) \$(id -G); $CAPS_SCRIPT"
+	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" userns
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "1000 1000 1000 10" ]
+	[ "$(field CapBnd)" = "$(mask 5 13)" ]
+	[ "$(field CapPrm)" = "$(mask 13)" ]
+	[ "$(field CapAmb)" = "$(mask 13)" ]
+}
+
+@test "process: exec --user and --cap: the exec'd process drops to them like the init" {
+	bundle '.' sleep 1000
+	skiff run -d --bundle "$B" ex </dev/null >/dev/null 2>&1
+	run timeout 20 "$SKIFF" --root "$ROOT" exec --user 1000:1000 --cap CAP_NET_RAW ex sh -c "id -u; $CAPS_SCRIPT"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 1000 ]
+	# the container's bounding set (spec default: AUDIT_WRITE 29, KILL 5, NET_BIND_SERVICE 10) + NET_RAW
+	[ "$(field CapBnd)" = "$(mask 5 10 13 29)" ]
+	[ "$(field CapEff)" = "$(mask)" ]
+	run timeout 20 "$SKIFF" --root "$ROOT" exec ex sh -c "umask; $CAPS_SCRIPT"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 0022 ]
+	[ "$(field CapEff)" = "$(mask 5 10 29)" ]
+}
