@@ -20,6 +20,20 @@ bundle() {
 		mv "$B/c" "$B/config.json"
 }
 
+# run_bundle ID [RUN-OPTION...]: skiff run of $B in the foreground (output echoed for failures).
+run_bundle() {
+	local id="$1"
+	shift
+	run timeout 20 "$SKIFF" --root "$ROOT" run "$@" --bundle "$B" "$id"
+	echo "$output"
+}
+
+# run_exec ARG...: skiff exec (output echoed for failures).
+run_exec() {
+	run timeout 20 "$SKIFF" --root "$ROOT" exec "$@"
+	echo "$output"
+}
+
 # mask N...: the capability mask of those capability numbers, as /proc/PID/status prints it.
 mask() {
 	local m=0 n
@@ -32,19 +46,29 @@ field() {
 	awk -v k="$1:" '$1 == k {print $2}' <<<"$output"
 }
 
+# caps_are BND PRM EFF INH AMB: the five sets of the last output, each given as capability
+# numbers ("0 5"; "" for none).
+caps_are() {
+	local set want i=1
+	for set in CapBnd CapPrm CapEff CapInh CapAmb; do
+		want="${!i}"
+		# shellcheck disable=SC2086
+		[ "$(field $set)" = "$(mask $want)" ] || { echo "$set: $(field $set), want $(mask $want)"; return 1; }
+		i=$((i + 1))
+	done
+}
+
 CAPS_SCRIPT='grep -E "^(Cap|NoNewPrivs)" /proc/self/status'
 
 @test "process: user uid, gid, additionalGids and umask; umask 0022 by default" {
 	bundle '.process.user = {"uid": 1000, "gid": 1001, "umask": 23, "additionalGids": [10, 20]}' \
 		sh -c 'echo "$(id -u) $(id -g) $(id -G)"; umask'
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" user
-	echo "$output"
+	run_bundle user
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "1000 1001 1001 10 20" ] # id -G: the gid first, then the groups
 	[ "${lines[1]}" = "0027" ]
 	bundle '.process.user = {"uid": 0, "gid": 0}' sh -c 'id -G; umask'
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" user2
-	echo "$output"
+	run_bundle user2
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "0" ]
 	[ "${lines[1]}" = "0022" ]
@@ -57,25 +81,15 @@ CAPS_SCRIPT='grep -E "^(Cap|NoNewPrivs)" /proc/self/status'
 		"effective": ["CAP_CHOWN", "CAP_KILL"], "permitted": ["CAP_CHOWN", "CAP_KILL"],
 		"inheritable": ["CAP_KILL"], "ambient": ["CAP_KILL"]}'
 	bundle "$caps | .process.noNewPrivileges = false" sh -c "$CAPS_SCRIPT"
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" caps0
-	echo "$output"
+	run_bundle caps0
 	[ "$status" -eq 0 ]
-	[ "$(field CapBnd)" = "$(mask 0 5 13 21)" ]
 	# the kernel's rule for root: P' = bounding | inheritable, E' = P'
-	[ "$(field CapPrm)" = "$(mask 0 5 13 21)" ]
-	[ "$(field CapEff)" = "$(mask 0 5 13 21)" ]
-	[ "$(field CapInh)" = "$(mask 5)" ]
-	[ "$(field CapAmb)" = "$(mask 5)" ]
+	caps_are "0 5 13 21" "0 5 13 21" "0 5 13 21" 5 5
 	# with no_new_privs the exec can't add to the permitted set: it stays what was set
 	bundle "$caps | .process.noNewPrivileges = true" sh -c "$CAPS_SCRIPT"
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" caps0n
-	echo "$output"
+	run_bundle caps0n
 	[ "$status" -eq 0 ]
-	[ "$(field CapBnd)" = "$(mask 0 5 13 21)" ]
-	[ "$(field CapPrm)" = "$(mask 0 5)" ]
-	[ "$(field CapEff)" = "$(mask 0 5)" ]
-	[ "$(field CapInh)" = "$(mask 5)" ]
-	[ "$(field CapAmb)" = "$(mask 5)" ]
+	caps_are "0 5 13 21" "0 5" "0 5" 5 5
 }
 
 @test "process: capabilities of a non-root uid after the exec: only the ambient set stays permitted and effective" {
@@ -84,24 +98,16 @@ CAPS_SCRIPT='grep -E "^(Cap|NoNewPrivs)" /proc/self/status'
 		"effective": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW"],
 		"permitted": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW"],
 		"inheritable": ["CAP_KILL", "CAP_NET_RAW"], "ambient": ["CAP_NET_RAW"]}' sh -c "id -u; $CAPS_SCRIPT"
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" capsu
-	echo "$output"
+	run_bundle capsu
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 1000 ]
-	[ "$(field CapBnd)" = "$(mask 0 5 13)" ]
-	[ "$(field CapInh)" = "$(mask 5 13)" ]
-	[ "$(field CapPrm)" = "$(mask 13)" ]
-	[ "$(field CapEff)" = "$(mask 13)" ]
-	[ "$(field CapAmb)" = "$(mask 13)" ]
+	caps_are "0 5 13" 13 13 "5 13" 13
 	# without any ambient capability a non-root uid ends with none
 	bundle '.process.user = {"uid": 1000, "gid": 1000} | .process.capabilities = {
 		"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"]}' sh -c "$CAPS_SCRIPT"
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" capsu2
-	echo "$output"
+	run_bundle capsu2
 	[ "$status" -eq 0 ]
-	[ "$(field CapBnd)" = "$(mask 5)" ]
-	[ "$(field CapPrm)" = "$(mask)" ]
-	[ "$(field CapEff)" = "$(mask)" ]
+	caps_are 5 "" "" "" ""
 }
 
 @test "process: an unknown CAP_ name is a warning in the log, a name without CAP_ a config error" {
@@ -115,8 +121,7 @@ CAPS_SCRIPT='grep -E "^(Cap|NoNewPrivs)" /proc/self/status'
 	jq -e 'select(.level == "warning") | select(.msg | contains("process.capabilities.bounding[1]: CAP_NO_SUCH_THING"))' \
 		"$TEST_TMP/log"
 	bundle '.process.capabilities = {"effective": ["NET_ADMIN"]}' true
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" cape
-	echo "$output"
+	run_bundle cape
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"process.capabilities.effective[0]"* ]]
 	[ -z "$("$SKIFF" --root "$ROOT" list -q)" ]
@@ -139,11 +144,11 @@ CAPS_SCRIPT='grep -E "^(Cap|NoNewPrivs)" /proc/self/status'
 
 @test "process: noNewPrivileges true and false" {
 	bundle '.process.noNewPrivileges = true' sh -c "$CAPS_SCRIPT"
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" nnp1
+	run_bundle nnp1
 	[ "$status" -eq 0 ]
 	[ "$(field NoNewPrivs)" = 1 ]
 	bundle '.process.noNewPrivileges = false' sh -c "$CAPS_SCRIPT"
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" nnp0
+	run_bundle nnp0
 	[ "$status" -eq 0 ]
 	[ "$(field NoNewPrivs)" = 0 ]
 }
@@ -154,8 +159,7 @@ CAPS_SCRIPT='grep -E "^(Cap|NoNewPrivs)" /proc/self/status'
 		{"type": "RLIMIT_MSGQUEUE", "soft": 8192, "hard": 8192},
 		{"type": "RLIMIT_CPU", "soft": "U64MAX", "hard": "U64MAX"}]' \
 		sh -c 'ulimit -n; ulimit -Hn; cat /proc/self/limits'
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" rl
-	echo "$output"
+	run_bundle rl
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 100 ]
 	[ "${lines[1]}" = 200 ]
@@ -168,14 +172,12 @@ CAPS_SCRIPT='grep -E "^(Cap|NoNewPrivs)" /proc/self/status'
 @test "process: rlimits errors: soft above hard names the entry; an unknown type is a config error" {
 	bundle '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 100, "hard": 200},
 		{"type": "RLIMIT_CORE", "soft": 10, "hard": 5}]' true
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" rle
-	echo "$output"
+	run_bundle rle
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"process.rlimits[1]"*"soft limit 10 is above the hard limit 5"* ]]
 	[ -z "$("$SKIFF" --root "$ROOT" list -q)" ]
 	bundle '.process.rlimits = [{"type": "RLIMIT_FOO", "soft": 1, "hard": 1}]' true
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" rle2
-	echo "$output"
+	run_bundle rle2
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"process.rlimits[0].type"* ]]
 }
@@ -185,12 +187,11 @@ CAPS_SCRIPT='grep -E "^(Cap|NoNewPrivs)" /proc/self/status'
 	cur="$(cat /proc/self/oom_score_adj)"
 	want=$((cur + 100 > 1000 ? 1000 : cur + 100))
 	bundle ".process.oomScoreAdj = $want" cat /proc/self/oom_score_adj
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" oom
-	echo "$output"
+	run_bundle oom
 	[ "$status" -eq 0 ]
 	[ "$output" = "$want" ]
 	bundle 'del(.process.oomScoreAdj)' cat /proc/self/oom_score_adj
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" oom2
+	run_bundle oom2
 	[ "$status" -eq 0 ]
 	[ "$output" = "$cur" ]
 }
@@ -198,25 +199,22 @@ CAPS_SCRIPT='grep -E "^(Cap|NoNewPrivs)" /proc/self/status'
 @test "process: personality LINUX32 makes uname -m say i686; LINUX leaves it" {
 	[ "$(uname -m)" = x86_64 ] || skip "LINUX32 is checked on x86_64 hosts only"
 	bundle '.linux.personality = {"domain": "LINUX32"}' uname -m
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" p32
-	echo "$output"
+	run_bundle p32
 	[ "$status" -eq 0 ]
 	[ "$output" = i686 ]
 	bundle '.linux.personality = {"domain": "LINUX"}' uname -m
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" p64
+	run_bundle p64
 	[ "$status" -eq 0 ]
 	[ "$output" = x86_64 ]
 }
 
 @test "process: ioPriority as ionice sees it" {
 	bundle '.process.ioPriority = {"class": "IOPRIO_CLASS_BE", "priority": 3}' sh -c 'ionice -p $$'
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" io
-	echo "$output"
+	run_bundle io
 	[ "$status" -eq 0 ]
 	[ "$output" = "best-effort: prio 3" ]
 	bundle '.process.ioPriority = {"class": "IOPRIO_CLASS_IDLE", "priority": 0}' sh -c 'ionice -p $$'
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" io2
-	echo "$output"
+	run_bundle io2
 	[ "$status" -eq 0 ]
 	[[ "$output" == idle* ]]
 }
@@ -226,13 +224,11 @@ SCHED_SCRIPT='read -r l </proc/self/stat; set -- ${l#*) }; shift 16; n=$1; shift
 
 @test "process: scheduler policy, nice and priority as /proc/self/stat shows them" {
 	bundle '.process.scheduler = {"policy": "SCHED_BATCH", "nice": 7}' sh -c "$SCHED_SCRIPT"
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" sb
-	echo "$output"
+	run_bundle sb
 	[ "$status" -eq 0 ]
 	[ "$output" = "nice=7 rtprio=0 policy=3" ]
 	bundle '.process.scheduler = {"policy": "SCHED_FIFO", "priority": 10}' sh -c "$SCHED_SCRIPT"
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" sf
-	echo "$output"
+	run_bundle sf
 	if [ "$status" -ne 0 ] && [[ "$output" == *"process.scheduler"*"Operation not permitted"* ]]; then
 		skip "real-time scheduling is not allowed here: $output"
 	fi
@@ -246,30 +242,25 @@ SCHED_SCRIPT='read -r l </proc/self/stat; set -- ${l#*) }; shift 16; n=$1; shift
 	skiff run -d --bundle "$B" aff </dev/null >/dev/null 2>&1
 	local p='{"cwd": "/", "args": ["grep", "Cpus_allowed_list", "/proc/self/status"], "env": ["PATH=/bin"]}'
 	jq '.execCPUAffinity = {"initial": "1"}' <<<"$p" >"$TEST_TMP/p1.json"
-	run timeout 20 "$SKIFF" --root "$ROOT" exec --process "$TEST_TMP/p1.json" aff
-	echo "$output"
+	run_exec --process "$TEST_TMP/p1.json" aff
 	[ "$status" -eq 0 ]
 	[ "$(field Cpus_allowed_list)" = 1 ]
 	jq '.execCPUAffinity = {"initial": "1", "final": "0"}' <<<"$p" >"$TEST_TMP/p2.json"
-	run timeout 20 "$SKIFF" --root "$ROOT" exec --process "$TEST_TMP/p2.json" aff
-	echo "$output"
+	run_exec --process "$TEST_TMP/p2.json" aff
 	[ "$status" -eq 0 ]
 	[ "$(field Cpus_allowed_list)" = 0 ]
 	jq '.execCPUAffinity = {"final": "3-1"}' <<<"$p" >"$TEST_TMP/p3.json"
-	run timeout 20 "$SKIFF" --root "$ROOT" exec --process "$TEST_TMP/p3.json" aff
-	echo "$output"
+	run_exec --process "$TEST_TMP/p3.json" aff
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"process.execCPUAffinity.final"* ]]
 }
 
 @test "process: a session keyring named after the container; none with --no-new-keyring" {
 	bundle 'del(.linux.maskedPaths)' cat /proc/keys
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" keyed
-	echo "$output"
+	run_bundle keyed
 	[ "$status" -eq 0 ]
 	echo "$output" | grep -Eq ' keyring +keyed: '
-	run timeout 20 "$SKIFF" --root "$ROOT" run --no-new-keyring --bundle "$B" unkeyed
-	echo "$output"
+	run_bundle unkeyed --no-new-keyring
 	[ "$status" -eq 0 ]
 	! echo "$output" | grep -Eq ' keyring +unkeyed: '
 }
@@ -277,14 +268,14 @@ SCHED_SCRIPT='read -r l </proc/self/stat; set -- ${l#*) }; shift 16; n=$1; shift
 @test "process: apparmorProfile and selinuxLabel on a host without them are errors naming the field" {
 	if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
 		bundle '.process.apparmorProfile = "some-profile"' true
-		run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" aa
+		run_bundle aa
 		echo "$output"
 		[ "$status" -ne 0 ]
 		[[ "$output" == *"process.apparmorProfile"*"AppArmor is not enabled"* ]]
 	fi
 	if [ ! -e /sys/fs/selinux/enforce ]; then
 		bundle '.process.selinuxLabel = "system_u:system_r:container_t:s0"' true
-		run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" se
+		run_bundle se
 		echo "$output"
 		[ "$status" -ne 0 ]
 		[[ "$output" == *"process.selinuxLabel"*"SELinux is not enabled"* ]]
@@ -308,27 +299,22 @@ SCHED_SCRIPT='read -r l </proc/self/stat; set -- ${l#*) }; shift 16; n=$1; shift
 		| .process.capabilities = {"bounding": ["CAP_KILL", "CAP_NET_RAW"], "permitted": ["CAP_KILL", "CAP_NET_RAW"],
 			"effective": ["CAP_KILL"], "inheritable": ["CAP_NET_RAW"], "ambient": ["CAP_NET_RAW"]}' \
 		sh -c "echo \$(id -u) \$(id -g) \$(id -G); $CAPS_SCRIPT"
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" userns
-	echo "$output"
+	run_bundle userns
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "1000 1000 1000 10" ]
-	[ "$(field CapBnd)" = "$(mask 5 13)" ]
-	[ "$(field CapPrm)" = "$(mask 13)" ]
-	[ "$(field CapAmb)" = "$(mask 13)" ]
+	caps_are "5 13" 13 13 13 13
 }
 
 @test "process: exec --user and --cap: the exec'd process drops to them like the init" {
 	bundle '.' sleep 1000
 	skiff run -d --bundle "$B" ex </dev/null >/dev/null 2>&1
-	run timeout 20 "$SKIFF" --root "$ROOT" exec --user 1000:1000 --cap CAP_NET_RAW ex sh -c "id -u; $CAPS_SCRIPT"
-	echo "$output"
+	run_exec --user 1000:1000 --cap CAP_NET_RAW ex sh -c "id -u; $CAPS_SCRIPT"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 1000 ]
 	# the container's bounding set (spec default: AUDIT_WRITE 29, KILL 5, NET_BIND_SERVICE 10) + NET_RAW
 	[ "$(field CapBnd)" = "$(mask 5 10 13 29)" ]
 	[ "$(field CapEff)" = "$(mask)" ]
-	run timeout 20 "$SKIFF" --root "$ROOT" exec ex sh -c "umask; $CAPS_SCRIPT"
-	echo "$output"
+	run_exec ex sh -c "umask; $CAPS_SCRIPT"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 0022 ]
 	[ "$(field CapEff)" = "$(mask 5 10 29)" ]
