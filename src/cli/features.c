@@ -30,7 +30,7 @@ static const feature namespaces[] = {
 
 /* linux.cgroup */
 static const feature cgroup[] = {
-    {"v1", false}, {"v2", false}, {"systemd", false}, {"systemdUser", false}, {"rdma", false},
+    {"v1", true}, {"v2", false}, {"systemd", false}, {"systemdUser", false}, {"rdma", false},
 };
 
 /* { "enabled": bool } objects under linux */

@@ -70,6 +70,7 @@ void sk_build_close(sk_building *b) {
   b->cfg = NULL;
   sk_state_free(b->state);
   b->state = NULL;
+  sk_cgroup_freep(&b->cgroup);
   free(b->bundle);
   free(b->rootfs);
   b->bundle = b->rootfs = NULL;
@@ -80,6 +81,7 @@ void sk_build_abort(sk_building *b) {
     kill(b->pid, SIGKILL);
     waitpid(b->pid, NULL, 0);
   }
+  if (b->cgroup) sk_cgroup_remove(b->cgroup, NULL);
   if (b->dir) {
     sk_state_remove_dir(b->dir, NULL);
     b->dir = NULL;
@@ -110,6 +112,7 @@ static int make_state(const sk_create_opts *o, sk_building *b) {
       if (strcmp(b->cfg->linux->namespaces[i].type, "pid") == 0 && !b->cfg->linux->namespaces[i].path)
         pidns = true; /* its own: a joined one is shared with its other members */
   s->shared_pidns = !pidns;
+  s->cgroup_path = b->cgroup ? sk_cgroup_save(b->cgroup) : NULL;
   b->state = s;
   return 0;
 }
@@ -280,8 +283,11 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
   if (((ctx.ns.new_flags | ctx.ns.join_flags) & CLONE_NEWUSER) && send_mount_fds(b, err) < 0)
     goto fail;
   sk_ns_plan_close(&ctx.ns);
-  /* cgroups join here (cgroup issue): before the init goes on with its setup. */
-  if (sk_sync_send(b->sync_fd, SK_SYNC_GO, NULL, 0, err) < 0 ||
+  /* The init joins its cgroup before it goes on with its setup: everything it does from
+   * here on, and the user's program, is accounted and limited. */
+  if (sk_cgroup_create(b->cfg, o->id, &b->cgroup, err) < 0 ||
+      sk_cgroup_join(b->cgroup, b->pid, err) < 0 ||
+      sk_sync_send(b->sync_fd, SK_SYNC_GO, NULL, 0, err) < 0 ||
       sk_sync_expect(b->sync_fd, SK_SYNC_READY, &m, err) < 0)
     goto fail;
   if (o->pidfd_socket && sk_send_pidfd(o->pidfd_socket, b->pid, err) < 0) goto fail;

@@ -197,6 +197,7 @@ typedef struct exec_run {
   int console_peer; /* foreground tty: our end of the pty's way out */
   int master;
   pid_t pid;
+  sk_cgroup *cgroup; /* the container's, or NULL */
 } exec_run;
 
 static void exec_run_close(exec_run *x) {
@@ -205,6 +206,7 @@ static void exec_run_close(exec_run *x) {
   sk_closep(&x->console_peer);
   sk_closep(&x->master);
   sk_ns_plan_close(&x->ctx.ns);
+  sk_cgroup_freep(&x->cgroup);
 }
 
 /* Spawn the process and let it exec; returns once the program runs (or with its error). */
@@ -242,8 +244,9 @@ static int spawn(exec_run *x, const sk_exec_opts *o, sk_error **err) {
   } else {
     x->pid = first;
   }
-  /* The cgroup join goes here (cgroup issue), before the process goes on. */
-  if (sk_sync_send(x->sync_fd, SK_SYNC_GO, NULL, 0, err) < 0 ||
+  /* Into the container's cgroup before the process goes on. */
+  if ((x->cgroup && sk_cgroup_join(x->cgroup, x->pid, err) < 0) ||
+      sk_sync_send(x->sync_fd, SK_SYNC_GO, NULL, 0, err) < 0 ||
       sk_sync_expect(x->sync_fd, SK_SYNC_READY, &m, err) < 0)
     return -1;
   if (x->console_peer >= 0 && (x->master = sk_terminal_recv_master(x->console_peer, err)) < 0)
@@ -271,6 +274,12 @@ int sk_container_exec(const sk_globals *g, const sk_exec_opts *o, int *exit_st, 
 
   if (sk_load(g, o->id, &dir, &st, err) < 0) return -1;
   if (check_status(st, o, err) < 0) goto out;
+  if (o->cgroup) {
+    sk_error_set(err, ENOTSUP, NULL, "--cgroup %s: a sub-cgroup for exec is not implemented yet",
+                 o->cgroup);
+    goto out;
+  }
+  if (st->cgroup_path && sk_cgroup_load(st->cgroup_path, &x.cgroup, err) < 0) goto out;
   {
     _cleanup_free_ char *path = sk_xasprintf("%s/config.json", st->bundle);
     if (oci_config_load(path, &cfg, err) < 0) {

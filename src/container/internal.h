@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "skiff/cgroup.h"
 #include "skiff/container.h"
 #include "skiff/state.h"
 
@@ -24,6 +25,7 @@ typedef struct sk_building {
   int console_peer; /* foreground run with a terminal: our end of the pty's way out, or -1 */
   int master;     /* ... and the pty's primary side once received, or -1 */
   sk_state *state;
+  sk_cgroup *cgroup; /* the container's cgroup once made, or NULL */
 } sk_building;
 
 /* Set up the container up to READY (init blocked before the user's program). With
@@ -53,7 +55,7 @@ void sk_forwarded_signals(sigset_t *set);
 /* Load the state of an existing container (locked), with the live status. */
 int sk_load(const sk_globals *g, const char *id, sk_container_dir **dir, sk_state **st,
             sk_error **err);
-/* Destroy a stopped container: remove its state (cgroup and poststop hooks later). */
+/* Destroy a stopped container: remove its cgroup and its state (poststop hooks later). */
 int sk_destroy(sk_container_dir *dir, sk_state *st, sk_error **err);
 /* SIGKILL the init (verified by start time) and wait up to timeout_ms for it to die. */
 int sk_kill_and_wait(sk_state *st, int timeout_ms, sk_error **err);

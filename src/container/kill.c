@@ -12,8 +12,9 @@
 #include "internal.h"
 #include "skiff/util.h"
 
-/* --all before cgroups: every process in the init's pid namespace (the container's own; with
- * a shared pid namespace, only the init is known to be the container's). */
+/* --all for a container without a cgroup (state from before cgroups): every process in the
+ * init's pid namespace (the container's own; with a shared pid namespace, only the init is
+ * known to be the container's). */
 static void signal_pidns(const sk_state *st, int signo) {
   if (st->shared_pidns) return;
   char path[64], mine[64], other[64];
@@ -35,6 +36,23 @@ static void signal_pidns(const sk_state *st, int signo) {
     if (strcmp(mine, other) == 0) kill((pid_t)pid, signo);
   }
   closedir(d);
+}
+
+/* --all: every process of the container's cgroup. SIGKILL is sent to a frozen cgroup, so that
+ * nothing forks away from it meanwhile (the signal lands when the cgroup thaws). */
+static int signal_cgroup(const sk_state *st, int signo, sk_error **err) {
+  _cleanup_cgroup_ sk_cgroup *cg = NULL;
+  if (sk_cgroup_load(st->cgroup_path, &cg, err) < 0) return -1;
+  _cleanup_error_ sk_error *ferr = NULL;
+  bool frozen = signo == SIGKILL && sk_cgroup_freeze(cg, true, &ferr) == 0;
+  _cleanup_free_ pid_t *pids = NULL;
+  size_t n = 0;
+  int r = sk_cgroup_pids(cg, &pids, &n, err);
+  for (size_t i = 0; r == 0 && i < n; i++)
+    if (pids[i] != st->pid && kill(pids[i], signo) < 0 && errno != ESRCH)
+      r = sk_error_set(err, errno, NULL, "send signal %d to pid %d of the container", signo, pids[i]);
+  if (frozen && sk_cgroup_freeze(cg, false, r < 0 ? NULL : err) < 0) r = -1;
+  return r;
 }
 
 int sk_container_kill(const sk_globals *g, const char *id, int signo, bool all, sk_error **err) {
@@ -59,7 +77,8 @@ int sk_container_kill(const sk_globals *g, const char *id, int signo, bool all, 
       goto out;
     }
     /* The init first: a signal that kills it takes the rest of its pid namespace along. */
-    if (all) signal_pidns(st, signo);
+    if (all && st->cgroup_path && signal_cgroup(st, signo, err) < 0) goto out;
+    if (all && !st->cgroup_path) signal_pidns(st, signo);
   }
   ret = 0;
 out:

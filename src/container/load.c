@@ -46,6 +46,13 @@ int sk_kill_and_wait(sk_state *st, int timeout_ms, sk_error **err) {
 }
 
 int sk_destroy(sk_container_dir *dir, sk_state *st, sk_error **err) {
-  (void)st; /* cgroup removal and poststop hooks come with their issues */
+  /* The cgroup first: if it can't go, the state stays, and delete can be tried again. */
+  if (st->cgroup_path) {
+    _cleanup_cgroup_ sk_cgroup *cg = NULL;
+    if (sk_cgroup_load(st->cgroup_path, &cg, err) < 0 || sk_cgroup_remove(cg, err) < 0) {
+      sk_state_close_dir(dir);
+      return -1;
+    }
+  }
   return sk_state_remove_dir(dir, err);
 }

@@ -69,10 +69,14 @@ static int step_mount_fds(sk_init_ctx *ctx, sk_error **err) {
 }
 
 /* Step: wait until the parent has put us in the container's cgroup, so that everything from
- * here on (mounts, the user's program) is accounted to it. */
+ * here on (mounts, the user's program) is accounted to it; then a new cgroup namespace, rooted
+ * at that cgroup. */
 static int step_wait_parent(sk_init_ctx *ctx, sk_error **err) {
   sk_sync_msg m;
-  return sk_sync_expect(ctx->sync_fd, SK_SYNC_GO, &m, err);
+  if (sk_sync_expect(ctx->sync_fd, SK_SYNC_GO, &m, err) < 0) return -1;
+  if (!ctx->exec && (ctx->ns.new_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+    return sk_error_set(err, errno, "linux.namespaces", "create the cgroup namespace (unshare)");
+  return 0;
 }
 
 /* Step (exec only: the spec says it is not for the init): execCPUAffinity.initial, the CPUs

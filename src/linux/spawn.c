@@ -38,7 +38,9 @@ static void first_stage(sk_init_ctx *ctx) {
   const sk_ns_plan *p = &ctx->ns;
 
   if (sk_ns_join(p, p->join_flags, &err) < 0) goto fail;
-  if (p->new_flags && unshare(p->new_flags) < 0) {
+  /* A new cgroup namespace comes later, from the init, once it is in its cgroup. */
+  int now = p->new_flags & ~CLONE_NEWCGROUP;
+  if (now && unshare(now) < 0) {
     sk_error_set(&err, errno, "linux.namespaces", "create the new namespaces (unshare)");
     goto fail;
   }
@@ -67,7 +69,9 @@ fail:
 }
 
 int sk_init_spawn(sk_init_ctx *ctx, pid_t *first, sk_error **err) {
-  uint64_t flags = ctx->ns.two_stage ? 0 : (uint64_t)ctx->ns.new_flags;
+  /* Not the cgroup namespace yet: its root is the cgroup the init is in when it is made, and
+   * that must be the container's (step_wait_parent). */
+  uint64_t flags = ctx->ns.two_stage ? 0 : (uint64_t)(ctx->ns.new_flags & ~CLONE_NEWCGROUP);
   pid_t pid = clone3_fork(flags, SIGCHLD);
   if (pid < 0) {
     if (errno == EINVAL || errno == EPERM || errno == ENOSPC || errno == EUSERS)

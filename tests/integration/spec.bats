@@ -92,7 +92,7 @@ load helpers
 		(.potentiallyUnsafeConfigAnnotations | type) == "array"'
 }
 
-@test "features: honest (lists what works: namespaces, mount options, idmap; capabilities; not yet hooks, cgroups, seccomp)" {
+@test "features: honest (lists what works: namespaces, mount options, idmap; capabilities; cgroup v1; not yet hooks, cgroup v2, seccomp)" {
 	run "$SKIFF" features
 	[ "$status" -eq 0 ]
 	echo "$output" | jq -e '
@@ -100,7 +100,7 @@ load helpers
 		(.mountOptions | index("rro")) != null and (.mountOptions | index("idmap")) != null and
 		(.mountOptions | index("tmpcopyup")) != null and .linux.mountExtensions.idmap.enabled == true and
 		.hooks == [] and (.linux.capabilities | length) == 41 and .linux.seccomp.enabled == false and
-		([.linux.cgroup[]] | any) == false and
+		.linux.cgroup == {"v1": true, "v2": false, "systemd": false, "systemdUser": false, "rdma": false} and
 		.annotations["org.opencontainers.runc.checkpoint.enabled"] == "false"'
 	run "$SKIFF" features extra
 	[ "$status" -eq 1 ]

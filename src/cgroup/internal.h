@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Private to src/cgroup: the handle, the backends, and the file helpers they share. */
+#ifndef SKIFF_CGROUP_INTERNAL_H
+#define SKIFF_CGROUP_INTERNAL_H
+
+#include "skiff/cgroup.h"
+
+/* The container's directory in one hierarchy. */
+typedef struct {
+  char *mount; /* where the hierarchy is mounted: /sys/fs/cgroup/memory */
+  char *ctrls; /* its controllers, "cpu,cpuacct"; "" for cgroup2 */
+  char *rel;   /* the container's cgroup below the mount, without a leading '/' */
+  int created; /* how many trailing components of rel skiff created (0: all existed) */
+} sk_cg_dir;
+
+struct sk_cgroup;
+
+typedef struct {
+  const char *name;
+  /* After mkdir of a level (made: skiff created it): v1 fills cpuset, v2 enables controllers. */
+  int (*prepare)(const sk_cg_dir *d, const char *parent, const char *dir, bool made, sk_error **err);
+  int (*apply)(struct sk_cgroup *cg, const oci_config *cfg, sk_error **err);
+  int (*freeze)(struct sk_cgroup *cg, bool frozen, sk_error **err);
+} sk_cg_backend;
+
+struct sk_cgroup {
+  sk_cgroup_layout layout;
+  const sk_cg_backend *be;
+  sk_cg_dir *dirs;
+  size_t n;
+};
+
+extern const sk_cg_backend sk_cg_backend_v1; /* legacy and hybrid */
+extern const sk_cg_backend sk_cg_backend_v2; /* unified */
+
+/* The directory of the hierarchy with controller ctrl (v1), or NULL when it is not mounted. */
+sk_cg_dir *sk_cg_find(struct sk_cgroup *cg, const char *ctrl);
+/* Whether d's hierarchy has controller ctrl. */
+bool sk_cg_has_ctrl(const sk_cg_dir *d, const char *ctrl);
+/* Write val to the file at path; errors name cfgpath (may be NULL). */
+int sk_cg_write_path(const char *path, const char *val, const char *cfgpath, sk_error **err);
+/* Whether the container's directory in d has file. */
+bool sk_cg_has(const sk_cg_dir *d, const char *file);
+/* Write a value to a file of the container's directory; errors name cfgpath (may be NULL). */
+int sk_cg_write(const sk_cg_dir *d, const char *file, const char *cfgpath, sk_error **err,
+                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Read a file of the container's directory (whole, NUL-terminated). */
+int sk_cg_read(const sk_cg_dir *d, const char *file, char **out, sk_error **err);
+
+#endif

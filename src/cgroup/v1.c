@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cgroup v1 (legacy and hybrid layouts): one hierarchy per controller set, v1 file names.
+ *
+ * Devices: the container's devices cgroup starts from "deny everything", then
+ * linux.resources.devices applies in order, then skiff allows what the container needs to
+ * work in any case: mknod of any node (creating one grants no access by itself), the spec's
+ * default devices (/dev/null, zero, full, random, urandom, tty, ptmx, the pts pseudo
+ * terminals) and the devices of linux.devices, read, write and mknod. Nothing else: no
+ * /dev/net/tun, no /dev/fuse, no block device unless the config names it. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+#include "skiff/log.h"
+#include "skiff/util.h"
+
+#define R "linux.resources."
+
+/* The directory of controller ctrl, or an error naming the field that needs it. */
+static sk_cg_dir *need(struct sk_cgroup *cg, const char *ctrl, const char *field, sk_error **err) {
+  sk_cg_dir *d = sk_cg_find(cg, ctrl);
+  if (!d)
+    sk_error_set(err, ENOTSUP, field,
+                 "needs the \"%s\" cgroup controller, which is not mounted as cgroup v1 on this host",
+                 ctrl);
+  return d;
+}
+
+/* A file the controller may lack (kernel version or configuration). */
+static int need_file(const sk_cg_dir *d, const char *file, const char *field, sk_error **err) {
+  if (sk_cg_has(d, file)) return 0;
+  return sk_error_set(err, ENOTSUP, field, "this kernel's %s controller has no %s", d->ctrls, file);
+}
+
+static int memory(struct sk_cgroup *cg, const oci_memory *m, sk_error **err) {
+  sk_cg_dir *d = need(cg, "memory", R "memory", err);
+  if (!d) return -1;
+  if (m->has_limit && m->has_swap && m->swap != -1 && m->limit != -1 && m->swap < m->limit)
+    return sk_error_set(err, EINVAL, R "memory.swap",
+                        "%" PRId64 " is below memory.limit %" PRId64
+                        " (swap is the limit of memory plus swap)",
+                        m->swap, m->limit);
+  if (m->has_limit &&
+      sk_cg_write(d, "memory.limit_in_bytes", R "memory.limit", err, "%" PRId64, m->limit) < 0) {
+    /* Raising the limit above the current memory+swap limit: that one first. */
+    if (!m->has_swap || (*err)->errnum != EINVAL) return -1;
+    sk_error_free(*err);
+    *err = NULL;
+    if (sk_cg_write(d, "memory.memsw.limit_in_bytes", R "memory.swap", err, "%" PRId64, m->swap) < 0 ||
+        sk_cg_write(d, "memory.limit_in_bytes", R "memory.limit", err, "%" PRId64, m->limit) < 0)
+      return -1;
+  }
+  if (m->has_swap) {
+    if (!sk_cg_has(d, "memory.memsw.limit_in_bytes"))
+      sk_warn(R "memory.swap: ignored: this kernel does not account swap (no "
+                "memory.memsw.limit_in_bytes; boot with swapaccount=1)");
+    else if (sk_cg_write(d, "memory.memsw.limit_in_bytes", R "memory.swap", err, "%" PRId64,
+                         m->swap) < 0)
+      return -1;
+  }
+  if (m->has_reservation && sk_cg_write(d, "memory.soft_limit_in_bytes", R "memory.reservation",
+                                        err, "%" PRId64, m->reservation) < 0)
+    return -1;
+  if (m->has_kernel)
+    sk_warn(R "memory.kernel: ignored: kernel memory limits are deprecated (and gone from Linux "
+              "5.16 on)");
+  if (m->has_kernel_tcp &&
+      (need_file(d, "memory.kmem.tcp.limit_in_bytes", R "memory.kernelTCP", err) < 0 ||
+       sk_cg_write(d, "memory.kmem.tcp.limit_in_bytes", R "memory.kernelTCP", err, "%" PRId64,
+                   m->kernel_tcp) < 0))
+    return -1;
+  if (m->has_swappiness) {
+    if (m->swappiness > 100)
+      return sk_error_set(err, EINVAL, R "memory.swappiness", "%" PRIu64 " is not in 0..100",
+                          m->swappiness);
+    if (sk_cg_write(d, "memory.swappiness", R "memory.swappiness", err, "%" PRIu64, m->swappiness) < 0)
+      return -1;
+  }
+  if (m->has_disable_oom_killer && m->disable_oom_killer &&
+      sk_cg_write(d, "memory.oom_control", R "memory.disableOOMKiller", err, "1") < 0)
+    return -1;
+  if (m->has_use_hierarchy &&
+      sk_cg_write(d, "memory.use_hierarchy", R "memory.useHierarchy", err, "%d", m->use_hierarchy) < 0)
+    return -1;
+  return 0;
+}
+
+static int cpu(struct sk_cgroup *cg, const oci_cpu *c, sk_error **err) {
+  bool cpu_ctrl = c->has_shares || c->has_quota || c->has_period || c->has_burst ||
+                  c->has_realtime_runtime || c->has_realtime_period || c->has_idle;
+  if (cpu_ctrl) {
+    sk_cg_dir *d = need(cg, "cpu", R "cpu", err);
+    if (!d) return -1;
+    if (c->has_shares &&
+        sk_cg_write(d, "cpu.shares", R "cpu.shares", err, "%" PRIu64, c->shares) < 0)
+      return -1;
+    if (c->has_period &&
+        sk_cg_write(d, "cpu.cfs_period_us", R "cpu.period", err, "%" PRIu64, c->period) < 0)
+      return -1;
+    if (c->has_quota &&
+        sk_cg_write(d, "cpu.cfs_quota_us", R "cpu.quota", err, "%" PRId64, c->quota) < 0)
+      return -1;
+    if (c->has_burst && (need_file(d, "cpu.cfs_burst_us", R "cpu.burst", err) < 0 ||
+                         sk_cg_write(d, "cpu.cfs_burst_us", R "cpu.burst", err, "%" PRIu64, c->burst) < 0))
+      return -1;
+    if (c->has_realtime_period &&
+        (need_file(d, "cpu.rt_period_us", R "cpu.realtimePeriod", err) < 0 ||
+         sk_cg_write(d, "cpu.rt_period_us", R "cpu.realtimePeriod", err, "%" PRIu64,
+                     c->realtime_period) < 0))
+      return -1;
+    if (c->has_realtime_runtime &&
+        (need_file(d, "cpu.rt_runtime_us", R "cpu.realtimeRuntime", err) < 0 ||
+         sk_cg_write(d, "cpu.rt_runtime_us", R "cpu.realtimeRuntime", err, "%" PRId64,
+                     c->realtime_runtime) < 0)) {
+      sk_error_prefix(*err, "(the parent cgroups need a realtime budget of their own)");
+      return -1;
+    }
+    if (c->has_idle && (need_file(d, "cpu.idle", R "cpu.idle", err) < 0 ||
+                        sk_cg_write(d, "cpu.idle", R "cpu.idle", err, "%" PRId64, c->idle) < 0))
+      return -1;
+  }
+  if (c->cpus || c->mems) {
+    sk_cg_dir *d = need(cg, "cpuset", c->cpus ? R "cpu.cpus" : R "cpu.mems", err);
+    if (!d) return -1;
+    if (c->cpus && sk_cg_write(d, "cpuset.cpus", R "cpu.cpus", err, "%s", c->cpus) < 0) return -1;
+    if (c->mems && sk_cg_write(d, "cpuset.mems", R "cpu.mems", err, "%s", c->mems) < 0) return -1;
+  }
+  return 0;
+}
+
+/* The file of a blkio setting: CFQ's name, else BFQ's. */
+static const char *blkio_file(const sk_cg_dir *d, const char *cfq, const char *bfq) {
+  return sk_cg_has(d, cfq) || !bfq ? cfq : bfq;
+}
+
+static int throttle(const sk_cg_dir *d, const char *file, const char *field,
+                    const oci_throttle_device *t, size_t n, sk_error **err) {
+  for (size_t i = 0; i < n; i++) {
+    _cleanup_free_ char *p = sk_xasprintf("%s[%zu]", field, i);
+    if (need_file(d, file, p, err) < 0 ||
+        sk_cg_write(d, file, p, err, "%" PRId64 ":%" PRId64 " %" PRIu64, t[i].major, t[i].minor,
+                    t[i].rate) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+static int block_io(struct sk_cgroup *cg, const oci_block_io *b, sk_error **err) {
+  sk_cg_dir *d = need(cg, "blkio", R "blockIO", err);
+  if (!d) return -1;
+  if (b->has_weight) {
+    const char *f = blkio_file(d, "blkio.weight", "blkio.bfq.weight");
+    if (need_file(d, f, R "blockIO.weight", err) < 0 ||
+        sk_cg_write(d, f, R "blockIO.weight", err, "%u", b->weight) < 0)
+      return -1;
+  }
+  if (b->has_leaf_weight && (need_file(d, "blkio.leaf_weight", R "blockIO.leafWeight", err) < 0 ||
+                             sk_cg_write(d, "blkio.leaf_weight", R "blockIO.leafWeight", err, "%u",
+                                         b->leaf_weight) < 0))
+    return -1;
+  for (size_t i = 0; i < b->weight_device_len; i++) {
+    const oci_weight_device *w = &b->weight_device[i];
+    _cleanup_free_ char *p = sk_xasprintf(R "blockIO.weightDevice[%zu]", i);
+    const char *f = blkio_file(d, "blkio.weight_device", "blkio.bfq.weight_device");
+    if (w->has_weight && (need_file(d, f, p, err) < 0 ||
+                          sk_cg_write(d, f, p, err, "%" PRId64 ":%" PRId64 " %u", w->major,
+                                      w->minor, w->weight) < 0))
+      return -1;
+    if (w->has_leaf_weight &&
+        (need_file(d, "blkio.leaf_weight_device", p, err) < 0 ||
+         sk_cg_write(d, "blkio.leaf_weight_device", p, err, "%" PRId64 ":%" PRId64 " %u", w->major,
+                     w->minor, w->leaf_weight) < 0))
+      return -1;
+  }
+  return throttle(d, "blkio.throttle.read_bps_device", R "blockIO.throttleReadBpsDevice",
+                  b->throttle_read_bps_device, b->throttle_read_bps_device_len, err) < 0 ||
+                 throttle(d, "blkio.throttle.write_bps_device", R "blockIO.throttleWriteBpsDevice",
+                          b->throttle_write_bps_device, b->throttle_write_bps_device_len, err) < 0 ||
+                 throttle(d, "blkio.throttle.read_iops_device", R "blockIO.throttleReadIOPSDevice",
+                          b->throttle_read_iops_device, b->throttle_read_iops_device_len, err) < 0 ||
+                 throttle(d, "blkio.throttle.write_iops_device", R "blockIO.throttleWriteIOPSDevice",
+                          b->throttle_write_iops_device, b->throttle_write_iops_device_len, err) < 0
+             ? -1
+             : 0;
+}
+
+static int hugetlb(struct sk_cgroup *cg, const oci_resources *r, sk_error **err) {
+  sk_cg_dir *d = need(cg, "hugetlb", R "hugepageLimits", err);
+  if (!d) return -1;
+  for (size_t i = 0; i < r->hugepage_limits_len; i++) {
+    const oci_hugepage_limit *h = &r->hugepage_limits[i];
+    _cleanup_free_ char *p = sk_xasprintf(R "hugepageLimits[%zu]", i);
+    _cleanup_free_ char *f = sk_xasprintf("hugetlb.%s.limit_in_bytes", h->page_size);
+    if (need_file(d, f, p, err) < 0 || sk_cg_write(d, f, p, err, "%" PRIu64, h->limit) < 0) return -1;
+  }
+  return 0;
+}
+
+static int network(struct sk_cgroup *cg, const oci_network *n, sk_error **err) {
+  if (n->has_class_id) {
+    sk_cg_dir *d = need(cg, "net_cls", R "network.classID", err);
+    if (!d || sk_cg_write(d, "net_cls.classid", R "network.classID", err, "%u", n->class_id) < 0)
+      return -1;
+  }
+  if (n->priorities_len) {
+    sk_cg_dir *d = need(cg, "net_prio", R "network.priorities", err);
+    if (!d) return -1;
+    for (size_t i = 0; i < n->priorities_len; i++) {
+      _cleanup_free_ char *p = sk_xasprintf(R "network.priorities[%zu]", i);
+      if (sk_cg_write(d, "net_prio.ifpriomap", p, err, "%s %u", n->priorities[i].name,
+                      n->priorities[i].priority) < 0)
+        return -1;
+    }
+  }
+  return 0;
+}
+
+static int rdma(struct sk_cgroup *cg, const oci_resources *r, sk_error **err) {
+  sk_cg_dir *d = need(cg, "rdma", R "rdma", err);
+  if (!d) return -1;
+  for (size_t i = 0; i < r->rdma_len; i++) {
+    const oci_rdma *x = &r->rdma[i];
+    _cleanup_free_ char *p = sk_xasprintf(R "rdma.%s", x->key);
+    _cleanup_free_ char *h = x->has_hca_handles ? sk_xasprintf(" hca_handle=%u", x->hca_handles)
+                                                : sk_xstrdup("");
+    _cleanup_free_ char *o = x->has_hca_objects ? sk_xasprintf(" hca_object=%u", x->hca_objects)
+                                                : sk_xstrdup("");
+    if (sk_cg_write(d, "rdma.max", p, err, "%s%s%s", x->key, h, o) < 0) return -1;
+  }
+  return 0;
+}
+
+/* "c 1:3 rwm" with '*' for a missing number. */
+static char *device_rule(char type, bool has_major, int64_t major, bool has_minor, int64_t minor,
+                         const char *access) {
+  if (type == 'a') return sk_xstrdup("a");
+  char ma[24] = "*", mi[24] = "*";
+  if (has_major) snprintf(ma, sizeof(ma), "%" PRId64, major);
+  if (has_minor) snprintf(mi, sizeof(mi), "%" PRId64, minor);
+  return sk_xasprintf("%c %s:%s %s", type, ma, mi, access && *access ? access : "rwm");
+}
+
+static const struct {
+  char type;
+  int64_t major, minor; /* -1: any */
+  const char *access;
+} default_devices[] = {
+    {'c', -1, -1, "m"}, {'b', -1, -1, "m"},                    /* mknod, no access */
+    {'c', 1, 3, "rwm"}, {'c', 1, 5, "rwm"}, {'c', 1, 7, "rwm"}, /* null zero full */
+    {'c', 1, 8, "rwm"}, {'c', 1, 9, "rwm"},                    /* random urandom */
+    {'c', 5, 0, "rwm"}, {'c', 5, 2, "rwm"},                    /* tty ptmx */
+    {'c', 136, -1, "rwm"},                                     /* /dev/pts/N */
+};
+
+static int devices(struct sk_cgroup *cg, const oci_config *cfg, sk_error **err) {
+  sk_cg_dir *d = need(cg, "devices", R "devices", err);
+  if (!d) return -1;
+  if (sk_cg_write(d, "devices.deny", R "devices", err, "a") < 0) return -1;
+  const oci_resources *r = cfg->linux->resources;
+  for (size_t i = 0; r && i < r->devices_len; i++) {
+    const oci_device_cgroup *x = &r->devices[i];
+    _cleanup_free_ char *p = sk_xasprintf(R "devices[%zu]", i);
+    char type = x->type && *x->type ? x->type[0] : 'a';
+    _cleanup_free_ char *rule =
+        device_rule(type, x->has_major, x->major, x->has_minor, x->minor, x->access);
+    if (sk_cg_write(d, x->allow ? "devices.allow" : "devices.deny", p, err, "%s", rule) < 0)
+      return -1;
+  }
+  for (size_t i = 0; i < SK_ARRAY_SIZE(default_devices); i++) {
+    _cleanup_free_ char *rule =
+        device_rule(default_devices[i].type, default_devices[i].major >= 0, default_devices[i].major,
+                    default_devices[i].minor >= 0, default_devices[i].minor, default_devices[i].access);
+    if (sk_cg_write(d, "devices.allow", R "devices", err, "%s", rule) < 0) return -1;
+  }
+  for (size_t i = 0; i < cfg->linux->devices_len; i++) {
+    const oci_device *x = &cfg->linux->devices[i];
+    _cleanup_free_ char *p = sk_xasprintf("linux.devices[%zu]", i);
+    char type = x->type[0] == 'u' ? 'c' : x->type[0];
+    if (type == 'p') continue; /* a fifo is no device */
+    _cleanup_free_ char *rule = device_rule(type, true, x->major, true, x->minor, "rwm");
+    if (sk_cg_write(d, "devices.allow", p, err, "%s", rule) < 0) return -1;
+  }
+  return 0;
+}
+
+static int apply(struct sk_cgroup *cg, const oci_config *cfg, sk_error **err) {
+  if (!cfg->linux) return 0;
+  const oci_resources *r = cfg->linux->resources;
+  if (r && r->unified_len)
+    return sk_error_set(err, ENOTSUP, R "unified",
+                        "cgroup v2 files cannot be set on this host: its cgroups are v1 (%s layout)",
+                        sk_cgroup_layout_name(cg->layout));
+  /* Always when the controller is there: default deny is the point. */
+  if ((sk_cg_find(cg, "devices") || (r && r->devices_len)) && devices(cg, cfg, err) < 0) return -1;
+  if (!r) return 0;
+  if (r->memory && memory(cg, r->memory, err) < 0) return -1;
+  if (r->cpu && cpu(cg, r->cpu, err) < 0) return -1;
+  if (r->pids) {
+    sk_cg_dir *d = need(cg, "pids", R "pids", err);
+    if (!d) return -1;
+    if (r->pids->limit > 0
+            ? sk_cg_write(d, "pids.max", R "pids.limit", err, "%" PRId64, r->pids->limit) < 0
+            : sk_cg_write(d, "pids.max", R "pids.limit", err, "max") < 0)
+      return -1;
+  }
+  if (r->block_io && block_io(cg, r->block_io, err) < 0) return -1;
+  if (r->hugepage_limits_len && hugetlb(cg, r, err) < 0) return -1;
+  if (r->network && network(cg, r->network, err) < 0) return -1;
+  if (r->rdma_len && rdma(cg, r, err) < 0) return -1;
+  return 0;
+}
+
+/* cpuset: a new v1 cpuset cgroup starts with no cpus and no memory nodes, and nothing can join
+ * it; give it its parent's (linux.resources.cpu narrows them afterwards). */
+static int prepare(const sk_cg_dir *d, const char *parent, const char *dir, bool made,
+                   sk_error **err) {
+  if (!made || !sk_cg_has_ctrl(d, "cpuset")) return 0;
+  static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+  for (size_t i = 0; i < SK_ARRAY_SIZE(files); i++) {
+    _cleanup_free_ char *from = sk_xasprintf("%s/%s", parent, files[i]);
+    _cleanup_free_ char *to = sk_xasprintf("%s/%s", dir, files[i]);
+    _cleanup_free_ char *val = NULL;
+    if (sk_read_file(from, &val, NULL, 0, err) < 0) return -1;
+    val[strcspn(val, "\n")] = 0;
+    if (*val && sk_cg_write_path(to, val, NULL, err) < 0) return -1;
+  }
+  return 0;
+}
+
+/* freezer.state: FROZEN or THAWED, waiting (a little) until the kernel got there. */
+static int freeze(struct sk_cgroup *cg, bool frozen, sk_error **err) {
+  sk_cg_dir *d = sk_cg_find(cg, "freezer");
+  if (!d) return sk_error_set(err, ENOTSUP, NULL, "the freezer cgroup controller is not mounted");
+  const char *want = frozen ? "FROZEN" : "THAWED";
+  for (int i = 0; i < 1000; i++) {
+    if (i % 50 == 0 && sk_cg_write(d, "freezer.state", NULL, err, "%s", want) < 0) return -1;
+    _cleanup_free_ char *now = NULL;
+    if (sk_cg_read(d, "freezer.state", &now, err) < 0) return -1;
+    if (strncmp(now, want, strlen(want)) == 0) return 0;
+    nanosleep(&(struct timespec){.tv_nsec = 1000 * 1000}, NULL);
+  }
+  return sk_error_set(err, ETIMEDOUT, NULL, "the container's cgroup did not become %s", want);
+}
+
+const sk_cg_backend sk_cg_backend_v1 = {"v1", prepare, apply, freeze};
