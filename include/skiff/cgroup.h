@@ -26,7 +26,8 @@
  * "." components are dropped; ".." components, the root itself, and newlines or tabs are
  * refused. Missing directories are created. What skiff created is recorded (the state's
  * cgroupPath, sk_cgroup_save) so that sk_cgroup_remove removes the container's directory
- * and the parents skiff made once they are empty -- never a directory that existed before.
+ * and the parents skiff made once they are empty -- never a directory that existed before
+ * (except /skiff of the default path, skiff's own: removed once empty).
  */
 typedef enum {
   SK_CGROUP_LEGACY = 1,

@@ -328,8 +328,21 @@ int sk_cgroup_create(const oci_config *cfg, const char *id, sk_cgroup **out, sk_
   cg->be = backend(cg->layout);
   if (find_hierarchies(cg, err) < 0 || resolve(cg, lx ? lx->cgroups_path : NULL, id, err) < 0)
     goto fail;
-  for (size_t i = 0; i < cg->n; i++)
-    if (make_dirs(cg, &cg->dirs[i], err) < 0) goto undo;
+  for (size_t i = 0; i < cg->n; i++) {
+    /* ENOENT: a parent went away meanwhile (another container's delete removed it empty). */
+    int r, tries = 0;
+    sk_error *e = NULL;
+    while ((r = make_dirs(cg, &cg->dirs[i], &e)) < 0 && e->errnum == ENOENT && ++tries < 5)
+      sk_error_freep(&e);
+    if (r < 0) {
+      if (err && !*err) *err = e;
+      else sk_error_free(e);
+      goto undo;
+    }
+    /* /skiff of the default path is skiff's own, whichever container made it: it goes with
+     * the last container in it. */
+    if (!(lx && lx->cgroups_path) && cg->dirs[i].created == 1) cg->dirs[i].created = 2;
+  }
   if (sk_cgroup_apply(cg, cfg, err) < 0) goto undo;
   *out = cg;
   return 0;
