@@ -89,8 +89,8 @@ int sk_cg_read(const sk_cg_dir *d, const char *file, char **out, sk_error **err)
 
 /* ---- hierarchies ---- */
 
-static bool in_list(const char *list, const char *word) {
-  size_t wl = strlen(word);
+/* Whether the comma-separated list has word (of length wl). */
+static bool in_listn(const char *list, const char *word, size_t wl) {
   for (const char *p = list; *p;) {
     const char *e = strchrnul(p, ',');
     if ((size_t)(e - p) == wl && strncmp(p, word, wl) == 0) return true;
@@ -98,6 +98,8 @@ static bool in_list(const char *list, const char *word) {
   }
   return false;
 }
+
+static bool in_list(const char *list, const char *word) { return in_listn(list, word, strlen(word)); }
 
 /* Same controllers, in any order. */
 static bool same_set(const char *a, const char *b) {
@@ -109,8 +111,7 @@ static bool same_set(const char *a, const char *b) {
   if (na != nb || (!*a) != (!*b)) return false;
   for (const char *p = a; *p;) {
     const char *e = strchrnul(p, ',');
-    _cleanup_free_ char *w = strndup(p, (size_t)(e - p));
-    if (!w || !in_list(b, w)) return false;
+    if (!in_listn(b, p, (size_t)(e - p))) return false;
     p = *e ? e + 1 : e;
   }
   return true;
