@@ -177,6 +177,22 @@ static int send_mount_fds(sk_building *b, sk_error **err) {
   return r;
 }
 
+/* The container's cgroup, with the init in it. Rootless without linux.resources, a cgroup
+ * skiff may not make is no error (as with runc): the container stays in skiff's cgroup. */
+static int make_cgroup(const sk_globals *g, const char *id, sk_building *b, sk_error **err) {
+  _cleanup_error_ sk_error *e = NULL;
+  if (sk_cgroup_create(b->cfg, id, &b->cgroup, &e) == 0) return sk_cgroup_join(b->cgroup, b->pid, err);
+  bool rootless = g->rootless == 1 || (g->rootless == -1 && geteuid() != 0);
+  bool denied = e->errnum == EACCES || e->errnum == EPERM || e->errnum == EROFS;
+  if (rootless && denied && !(b->cfg->linux && b->cfg->linux->resources)) {
+    _cleanup_free_ char *msg = sk_error_format(e);
+    sk_warn("%s: rootless, the container stays in skiff's cgroup", msg);
+    return 0;
+  }
+  *err = sk_steal_ptr(&e);
+  return -1;
+}
+
 int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_building *b,
              sk_error **err) {
   memset(b, 0, sizeof(*b));
@@ -285,9 +301,7 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
   sk_ns_plan_close(&ctx.ns);
   /* The init joins its cgroup before it goes on with its setup: everything it does from
    * here on, and the user's program, is accounted and limited. */
-  if (sk_cgroup_create(b->cfg, o->id, &b->cgroup, err) < 0 ||
-      sk_cgroup_join(b->cgroup, b->pid, err) < 0 ||
-      sk_sync_send(b->sync_fd, SK_SYNC_GO, NULL, 0, err) < 0 ||
+  if (make_cgroup(g, o->id, b, err) < 0 || sk_sync_send(b->sync_fd, SK_SYNC_GO, NULL, 0, err) < 0 ||
       sk_sync_expect(b->sync_fd, SK_SYNC_READY, &m, err) < 0)
     goto fail;
   if (o->pidfd_socket && sk_send_pidfd(o->pidfd_socket, b->pid, err) < 0) goto fail;
