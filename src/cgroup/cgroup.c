@@ -420,8 +420,10 @@ static int rmdir_wait(const sk_cg_dir *d, const char *path) {
 
 int sk_cgroup_remove(sk_cgroup *cg, sk_error **err) {
   int ret = 0;
-  /* Thaw first: a frozen cgroup would keep its processes (and so the directory). */
-  if (cg->be->freeze) {
+  /* Thaw first: a frozen cgroup would keep its processes (and so the directory). Only a
+   * cgroup skiff made: one that existed before is not skiff's to thaw. */
+  const sk_cg_dir *fz = cg->layout == SK_CGROUP_UNIFIED ? &cg->dirs[0] : sk_cg_find(cg, "freezer");
+  if (fz && fz->created > 0) {
     _cleanup_error_ sk_error *ignored = NULL;
     cg->be->freeze(cg, false, &ignored);
   }
