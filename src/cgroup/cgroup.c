@@ -420,6 +420,7 @@ static int rmdir_wait(const sk_cg_dir *d, const char *path) {
 
 int sk_cgroup_remove(sk_cgroup *cg, sk_error **err) {
   int ret = 0;
+  if (!cg->dirs) return 0;
   /* Thaw first: a frozen cgroup would keep its processes (and so the directory). Only a
    * cgroup skiff made: one that existed before is not skiff's to thaw. */
   const sk_cg_dir *fz = cg->layout == SK_CGROUP_UNIFIED ? &cg->dirs[0] : sk_cg_find(cg, "freezer");
