@@ -89,6 +89,30 @@ static int memory(struct sk_cgroup *cg, const oci_memory *m, sk_error **err) {
   return 0;
 }
 
+/* A realtime budget: the parents skiff made start with none (cpu.rt_runtime_us 0), and a
+ * child's can't exceed its parent's; give them the container's, top down. */
+static int rt_parents(const sk_cg_dir *d, const oci_cpu *c, sk_error **err) {
+  _cleanup_free_ char *path = sk_xasprintf("%s/%s", d->mount, d->rel);
+  size_t ends[64];
+  int n = 0;
+  for (char *p = path + strlen(d->mount) + 1; *p && n < 64; p++)
+    if (*p == '/') ends[n++] = (size_t)(p - path);
+  /* ends[] are the parents of the leaf; the last created-1 of them are skiff's */
+  for (int i = n - (d->created - 1); i < n; i++) {
+    if (i < 0) continue;
+    path[ends[i]] = 0;
+    _cleanup_free_ char *period = sk_xasprintf("%s/cpu.rt_period_us", path);
+    _cleanup_free_ char *runtime = sk_xasprintf("%s/cpu.rt_runtime_us", path);
+    _cleanup_free_ char *pv = sk_xasprintf("%" PRIu64, c->realtime_period);
+    _cleanup_free_ char *rv = sk_xasprintf("%" PRId64, c->realtime_runtime);
+    if ((c->has_realtime_period && sk_cg_write_path(period, pv, R "cpu.realtimePeriod", err) < 0) ||
+        (c->has_realtime_runtime && sk_cg_write_path(runtime, rv, R "cpu.realtimeRuntime", err) < 0))
+      return -1;
+    path[ends[i]] = '/';
+  }
+  return 0;
+}
+
 static int cpu(struct sk_cgroup *cg, const oci_cpu *c, sk_error **err) {
   bool cpu_ctrl = c->has_shares || c->has_quota || c->has_period || c->has_burst ||
                   c->has_realtime_runtime || c->has_realtime_period || c->has_idle;
@@ -106,6 +130,10 @@ static int cpu(struct sk_cgroup *cg, const oci_cpu *c, sk_error **err) {
       return -1;
     if (c->has_burst && (need_file(d, "cpu.cfs_burst_us", R "cpu.burst", err) < 0 ||
                          sk_cg_write(d, "cpu.cfs_burst_us", R "cpu.burst", err, "%" PRIu64, c->burst) < 0))
+      return -1;
+    if ((c->has_realtime_period || c->has_realtime_runtime) &&
+        (need_file(d, "cpu.rt_runtime_us", R "cpu.realtimeRuntime", err) < 0 ||
+         rt_parents(d, c, err) < 0))
       return -1;
     if (c->has_realtime_period &&
         (need_file(d, "cpu.rt_period_us", R "cpu.realtimePeriod", err) < 0 ||

@@ -409,3 +409,19 @@ none_left() {
 	[ "$status" -eq 0 ]
 	none_left
 }
+
+@test "cgroup: realtimeRuntime gives the parents skiff made a budget, so SCHED_FIFO works in the container" {
+	[ -e /sys/fs/cgroup/cpu/cpu.rt_runtime_us ] || skip "no realtime group scheduling"
+	bundle sh -c 'cut -d" " -f41 /proc/self/stat > /out/policy; sleep 1000'
+	set_config --arg cg "/$CG/a/c" '.linux.cgroupsPath = $cg |
+		.linux.resources.cpu = {realtimeRuntime: 20000, realtimePeriod: 1000000} |
+		.process.scheduler = {policy: "SCHED_FIFO", priority: 10}'
+	quiet timeout 10 "$SKIFF" --root "$ROOT" run -d --bundle "$B" c1
+	wait_for test -s "$B/out/policy"
+	[ "$(cat "$B/out/policy")" = 1 ] # SCHED_FIFO
+	[ "$(cgfile cpu cpu.rt_runtime_us "$CG/a/c")" = 20000 ]
+	[ "$(cgfile cpu cpu.rt_runtime_us "$CG/a")" = 20000 ]
+	[ "$(cgfile cpu cpu.rt_runtime_us "$CG")" = 20000 ]
+	timeout 10 "$SKIFF" --root "$ROOT" delete --force c1
+	none_left
+}
