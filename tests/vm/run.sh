@@ -8,8 +8,8 @@
 #   bash tests/vm/run.sh cat /sys/fs/cgroup/cgroup.controllers
 #   SKIFF=$PWD/build/skiff bash tests/vm/run.sh bats tests/integration/namespaces.bats
 #
-# Environment: SKIFF and every SKIFF_* variable (but SKIFF_VM_*) are passed to CMD, and so are
-# the variables named in SKIFF_VM_ENV. SKIFF_VM_TIMEOUT (seconds, default 900), SKIFF_VM_MEM
+# Environment: PATH, SKIFF and every SKIFF_* variable (but SKIFF_VM_*) are passed to CMD, and
+# so are the variables named in SKIFF_VM_ENV. SKIFF_VM_TIMEOUT (seconds, default 900), SKIFF_VM_MEM
 # (default 2G), SKIFF_VM_SMP (default 2), SKIFF_VM_CACHE (the kernel, default
 # /var/cache/skiff-vm), SKIFF_VM_QUIET=1 (print CMD's output at the end instead of as it
 # comes), SKIFF_VM_KEEP=1 (keep the run folder: console log, initramfs, results).
@@ -118,7 +118,7 @@ write_cmd() {
 		for v in $(compgen -e); do
 			case "$v" in
 			SKIFF_VM_*) continue ;;
-			SKIFF | SKIFF_*) ;;
+			SKIFF | SKIFF_* | PATH) ;;
 			*) [[ " ${SKIFF_VM_ENV:-} " == *" $v "* ]] || continue ;;
 			esac
 			printf 'export %s=%q\n' "$v" "${!v}"
