@@ -134,6 +134,7 @@ need_kernel
 
 RUN="$(mktemp -d "${TMPDIR:-/tmp}/skiff-vm.XXXXXX")"
 QEMU_PID=
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	[ -z "$QEMU_PID" ] || kill "$QEMU_PID" 2>/dev/null || true
 	if [ "${SKIFF_VM_KEEP:-0}" = 1 ]; then say "kept $RUN"; else rm -rf "$RUN"; fi

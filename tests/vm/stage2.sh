@@ -15,7 +15,6 @@ off() {
 	$B poweroff -f
 }
 
-$B mount -t tmpfs -o mode=1777 tmpfs /tmp
 $B mount -t tmpfs -o mode=755 tmpfs /run
 $B mkdir -p /dev/pts /dev/shm /dev/mqueue
 $B mount -t devpts -o newinstance,ptmxmode=0666,mode=620,gid=5 devpts /dev/pts
@@ -38,13 +37,29 @@ $B hostname skiff-vm
 $B ip link set lo up
 
 # vm.env (written by run.sh): KVER and MODULES, the guest kernel's full module tree on the host.
+# shellcheck disable=SC1091 # written by run.sh
 . $R/vm.env
 if [ -n "$MODULES" ] && [ -d "$MODULES" ]; then
 	$B mkdir -p "/lib/modules/$KVER" && $B mount --bind "$MODULES" "/lib/modules/$KVER"
 fi
 
+# Modules the tests want: fuse (/dev/fuse), loop and ext4 for /tmp.
+modprobe -q -a fuse loop ext4 2>/dev/null
+# /tmp on ext4 (a sparse file in RAM on a loop device) rather than tmpfs: 6.1's tmpfs has no
+# idmapped mounts, and the tests make their bundles and mount sources under /tmp.
+$B mkdir -p /.skiff-vm/disk
+if $B mount -t tmpfs -o mode=700 tmpfs /.skiff-vm/disk &&
+	$B truncate -s 4G /.skiff-vm/disk/tmp.img &&
+	mkfs.ext4 -q -F -O ^has_journal /.skiff-vm/disk/tmp.img 2>/dev/null &&
+	mount -o loop /.skiff-vm/disk/tmp.img /tmp; then
+	$B chmod 1777 /tmp
+else
+	echo "skiff-vm: /tmp on tmpfs (no ext4 on loop)"
+	$B mount -t tmpfs -o mode=1777 tmpfs /tmp
+fi
+
 echo "skiff-vm: ready after $($B cut -d' ' -f1 /proc/uptime) s of guest uptime"
-echo "$($B cut -d' ' -f1 /proc/uptime)" >$R/boot-seconds
+$B cut -d' ' -f1 /proc/uptime >$R/boot-seconds
 if [ -f $R/cmd ]; then
 	bash $R/cmd </dev/null >$R/output 2>&1
 	echo $? >$R/status.tmp
