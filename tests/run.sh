@@ -5,7 +5,8 @@
 #  1. installs what is missing (Debian packages; `apt-get update` only when one is missing),
 #  2. builds the static binary with -Dwerror_ci=true (build-test/),
 #  3. runs the unit tests (meson test; none yet is fine) and every tests/integration/*.bats
-#     against it (env SKIFF = the binary),
+#     against it (env SKIFF = the binary); with SKIFF_VM=1 (off by default) the integration
+#     tests also run inside a QEMU guest with cgroup v2 (tests/vm/run.sh),
 #  4. rebuilds with clang, ASan + UBSan (dynamic; build-asan/) and runs the unit and the
 #     integration tests again. On by default (the suites are quick); SKIFF_SANITIZE=0 skips it.
 #  5. runs the libFuzzer targets (tests/fuzz.sh, when present) for SKIFF_FUZZ_SECONDS
@@ -85,6 +86,21 @@ if build build-test -Dwerror_ci=true -Dstatic=true; then
 	unit_tests build-test
 	log "integration tests (static build)"
 	integration_tests "$REPO/build-test/skiff"
+fi
+
+# Optional, off by default: the integration tests again in a QEMU guest with cgroup v2 and every
+# controller (tests/vm/, TCG: about 20 times slower). SKIFF_VM_TESTS picks the files.
+if [ "${SKIFF_VM:-0}" = 1 ] && [ -x build-test/skiff ]; then
+	log "integration tests in a cgroup v2 guest (tests/vm/run.sh)"
+	vm_out="$(SKIFF="$REPO/build-test/skiff" SKIFF_VM_TIMEOUT="${SKIFF_VM_TIMEOUT:-3600}" \
+		bash tests/vm/run.sh bats --tap ${SKIFF_VM_TESTS:-tests/integration/*.bats} 2>&1)"
+	vm_rc=$?
+	echo "$vm_out"
+	vm_n=$(grep -cE '^not ok ' <<<"$vm_out")
+	PASSED=$((PASSED + $(grep -E '^ok ' <<<"$vm_out" | grep -vcE '^ok [0-9]+ .*# skip')))
+	SKIPPED=$((SKIPPED + $(grep -cE '^ok [0-9]+ .*# skip' <<<"$vm_out")))
+	FAILED=$((FAILED + vm_n))
+	if [ $vm_rc -ne 0 ] && [ "$vm_n" -eq 0 ]; then FAILED=$((FAILED + 1)); fi
 fi
 
 # lint NAME COMMAND...: one test; skipped (with the reason) when the tool is missing.
