@@ -52,6 +52,13 @@ fi
 START=$SECONDS
 mount -t tmpfs -o mode=0755 skiff-podman-run /run || { not_ok "tmpfs on /run in a private mount namespace"; summary; exit; }
 cd "$T" || exit 1 # conmon writes an `oom` file into its working directory
+# While skiff makes no cgroups, its containers stay in the caller's cgroups (here the
+# machine's own memory cgroup), and conmon would register its OOM eventfd on that cgroup:
+# hide the host's cgroup file systems in this mount namespace until skiff manages cgroups.
+if ! cgroups_supported; then
+	mount -t tmpfs -o mode=0755 skiff-no-cgroups /sys/fs/cgroup &&
+		echo "# skiff makes no cgroups yet: /sys/fs/cgroup hidden (empty tmpfs) in this mount namespace"
+fi
 ARGV="$T/argv.log"
 : >"$ARGV"
 make_wrapper "$T/bin" "$SKIFF" "$ARGV"
