@@ -121,12 +121,17 @@ umount_under() {
 		sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
 }
 
-# show_argv LOG TMP: the distinct command lines in LOG, ids and temp paths shortened.
+# show_argv LOG TMP [IDS-REGEX [EXEC-IDS-REGEX]]: the distinct command lines in LOG, ids
+# and temp paths shortened.
 show_argv() {
 	echo "# command lines sent to skiff (distinct, <ID> = container id, \$T = temp dir):"
 	sed -E -e "s#$2#\$T#g" \
+		-e "s/\\b(${3:-<none>})\\b/<ID>/g" \
+		-e "s/\\b(${4:-<none>})\\b/<EXEC-ID>/g" \
 		-e 's/[0-9a-f]{64}/<ID>/g' \
 		-e 's/(exec-process-)[0-9]+/\1N/g' \
+		-e 's/(runc-process)[0-9]+/\1N/g' \
+		-e 's#(conmon-term\.)[A-Za-z0-9]+#\1XXXXXX#g' \
 		-e 's#/tmp/conmon-term\.[A-Za-z0-9]+#/tmp/conmon-term.XXXXXX#g' \
 		-e 's#(pty)[0-9]+/#\1N/#g' \
 		-e 's/ +$//' "$1" | awk '!seen[$0]++ { print "#   " $0 }'

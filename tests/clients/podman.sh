@@ -97,6 +97,7 @@ export CONTAINERS_CONF="$T/containers.conf" CONTAINERS_STORAGE_CONF="$T/storage.
 export CONTAINERS_REGISTRIES_CONF="$T/registries.conf"
 : >"$T/registries.conf"
 unset XDG_RUNTIME_DIR NOTIFY_SOCKET
+export TMPDIR="$T/tmp" # conmon's console sockets (conmon-term.*)
 
 pm() { timeout 60 podman --root "$T/storage" --runroot "$T/runroot" --runtime "$T/bin/skiff" "$@"; }
 IMG=localhost/skiff-busybox:latest
