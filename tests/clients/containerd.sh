@@ -14,6 +14,7 @@
 # nothing outlives the test. Needs root, containerd (installed when missing),
 # busybox-static, python3, script(1).
 # Prints ok / not ok / skip lines, then "N passed, N failed, N skipped".
+# shellcheck disable=SC2317 # functions run from traps
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -45,6 +46,7 @@ if [ -z "${SKIFF_CLIENT_INNER:-}" ]; then
 		rm -rf "$T"
 	}
 	trap outer_cleanup EXIT
+	trap 'exit 130' INT TERM HUP
 	SKIFF_CLIENT_INNER=1 timeout 900 unshare --mount --propagation private -- bash "${BASH_SOURCE[0]}"
 	rc=$?
 	[ $rc = 124 ] && echo "not ok - containerd client tests timed out (900 s)" && echo "0 passed, 1 failed, 0 skipped"
@@ -151,6 +153,7 @@ inner_cleanup() {
 	umount_under "$T"
 }
 trap 'inner_cleanup; summary; exit $?' EXIT
+trap 'exit 130' INT TERM HUP
 
 if wait_until 20 test -S "$T/containerd.sock" && c version >/dev/null 2>&1; then
 	ok "private containerd up ($T/containerd.sock)"
@@ -362,7 +365,9 @@ fi
 
 # 16. seccomp: ctr run --seccomp (containerd's default profile) active inside.
 out="$(c run --rm --seccomp "${RO[@]}" "$IMG" s1 grep '^Seccomp:' /proc/self/status </dev/null 2>&1)"
-if grep -q 'Seccomp:[[:space:]]*2' <<<"$out"; then
+if ! grep -q 'Seccomp:' <<<"$out"; then
+	not_ok "seccomp: ctr run --seccomp profile active inside" "the container did not run: $out"
+elif grep -q 'Seccomp:[[:space:]]*2' <<<"$out"; then
 	ok "seccomp: containerd's default profile is active inside (Seccomp: 2)"
 elif ! skiff_feature "f.get('linux',{}).get('seccomp',{}).get('enabled', False)"; then
 	skip "seccomp: ctr run --seccomp profile active inside" \

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
 # Shared by tests/clients/*.sh: results, the argv-logging wrapper, the busybox rootfs,
 # cleanup helpers. Sourced, not run.
 
