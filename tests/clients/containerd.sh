@@ -10,7 +10,8 @@
 # `ctr run --runc-binary <wrapper> --runc-root DIR` (the runc shim's BinaryName and Root
 # options); the wrapper logs each skiff argv, and the distinct command lines are printed at
 # the end (copied to $SKIFF_ARGV_OUT when set). Everything runs in a private mount namespace
-# with a fresh tmpfs on /run (the shim sockets and FIFOs live under /run/containerd), so
+# with fresh tmpfs on /run and /tmp (the shim sockets and FIFOs live under /run/containerd,
+# go-runc's process files and console sockets in /tmp) and a private pid namespace, so
 # nothing outlives the test. Needs root, containerd (installed when missing),
 # busybox-static, python3, script(1).
 # Prints ok / not ok / skip lines, then "N passed, N failed, N skipped".
@@ -36,7 +37,8 @@ if [ -z "${SKIFF_CLIENT_INNER:-}" ]; then
 		echo "0 passed, 0 failed, 1 skipped"
 		exit 0
 	fi
-	T="$(mktemp -d /tmp/skiff-containerd.XXXXXX)"
+	# Not under /tmp: the test gets a private /tmp of its own.
+	T="$(mktemp -d "${SKIFF_CLIENT_TMP:-/var/tmp}/skiff-containerd.XXXXXX")"
 	export T
 	outer_cleanup() {
 		local p
@@ -47,7 +49,10 @@ if [ -z "${SKIFF_CLIENT_INNER:-}" ]; then
 	}
 	trap outer_cleanup EXIT
 	trap 'exit 130' INT TERM HUP
-	SKIFF_CLIENT_INNER=1 timeout 900 unshare --mount --propagation private -- bash "${BASH_SOURCE[0]}"
+	# A private mount namespace (fresh /run and /tmp) and pid namespace: when the inner script
+	# (its pid 1) ends, the kernel ends every process the test started.
+	SKIFF_CLIENT_INNER=1 timeout -k 30 900 unshare --mount --propagation private --pid --fork \
+		--kill-child=TERM --mount-proc -- bash "${BASH_SOURCE[0]}"
 	rc=$?
 	[ $rc = 124 ] && echo "not ok - containerd client tests timed out (900 s)" && echo "0 passed, 1 failed, 0 skipped"
 	exit $rc
@@ -55,7 +60,12 @@ fi
 
 # ---- inside the private mount namespace -------------------------------------------------
 START=$SECONDS
-mount -t tmpfs -o mode=0755 skiff-containerd-run /run || { not_ok "tmpfs on /run in a private mount namespace"; summary; exit; }
+if ! mount -t tmpfs -o mode=0755 skiff-containerd-run /run ||
+	! mount -t tmpfs -o mode=1777 skiff-containerd-tmp /tmp; then
+	not_ok "tmpfs on /run and /tmp in a private mount namespace"
+	summary
+	exit
+fi
 cd "$T" || exit 1
 # While skiff makes no cgroups its containers stay in the caller's cgroups (here the machine's
 # own memory cgroup), and the shim would register its OOM eventfd on that cgroup: hide the
@@ -68,9 +78,6 @@ ARGV="$T/argv.log"
 : >"$ARGV"
 make_wrapper "$T/bin" "$SKIFF" "$ARGV"
 unset XDG_RUNTIME_DIR NOTIFY_SOCKET
-# go-runc puts exec process files and console sockets (pty*/pty.sock) in $TMPDIR.
-mkdir -p "$T/tmp"
-export TMPDIR="$T/tmp"
 
 echo "# $(containerd --version), skiff $SKIFF"
 echo "# host cgroups $(host_cgroup_mode); temp dir $T"

@@ -4,11 +4,12 @@
 #
 #   bash tests/clients/podman.sh            # SKIFF=path/to/skiff (default: build/skiff)
 #
-# Everything lives in one temp dir: podman's config (CONTAINERS_CONF), storage config
-# (CONTAINERS_STORAGE_CONF), --root/--runroot, events log, the image (a busybox-static rootfs
-# tar, `podman import`ed). The whole run happens in a private mount namespace with a fresh
-# tmpfs on /run, so skiff's default state root (/run/skiff: podman passes no --root) and
-# every mount podman makes vanish with it. skiff is called through a wrapper that logs each
+# Everything lives in one temp dir (under /var/tmp, or $SKIFF_CLIENT_TMP): podman's config
+# (CONTAINERS_CONF), storage config (CONTAINERS_STORAGE_CONF), --root/--runroot, events log,
+# the image (a busybox-static rootfs tar, `podman import`ed). The whole run happens in a private mount namespace with fresh
+# tmpfs on /run and /tmp, so skiff's default state root (/run/skiff: podman passes no --root),
+# conmon's console sockets and every mount podman makes vanish with it, and in a private pid
+# namespace, so no process outlives the test. skiff is called through a wrapper that logs each
 # argv; the distinct command lines are printed at the end (and copied to $SKIFF_ARGV_OUT when
 # set). Needs root, podman and conmon (installed when missing), busybox-static, python3.
 # Prints ok / not ok / skip lines, then "N passed, N failed, N skipped".
@@ -33,7 +34,8 @@ if [ -z "${SKIFF_CLIENT_INNER:-}" ]; then
 		echo "0 passed, 0 failed, 1 skipped"
 		exit 0
 	fi
-	T="$(mktemp -d /tmp/skiff-podman.XXXXXX)"
+	# Not under /tmp: the test gets a private /tmp of its own.
+	T="$(mktemp -d "${SKIFF_CLIENT_TMP:-/var/tmp}/skiff-podman.XXXXXX")"
 	export T
 	outer_cleanup() {
 		local p
@@ -44,7 +46,10 @@ if [ -z "${SKIFF_CLIENT_INNER:-}" ]; then
 	}
 	trap outer_cleanup EXIT
 	trap 'exit 130' INT TERM HUP
-	SKIFF_CLIENT_INNER=1 timeout 900 unshare --mount --propagation private -- bash "${BASH_SOURCE[0]}"
+	# A private mount namespace (fresh /run and /tmp) and pid namespace: when the inner script
+	# (its pid 1) ends, the kernel ends every process the test started.
+	SKIFF_CLIENT_INNER=1 timeout -k 30 900 unshare --mount --propagation private --pid --fork \
+		--kill-child=TERM --mount-proc -- bash "${BASH_SOURCE[0]}"
 	rc=$?
 	[ $rc = 124 ] && echo "not ok - podman client tests timed out (900 s)" && echo "0 passed, 1 failed, 0 skipped"
 	exit $rc
@@ -52,7 +57,12 @@ fi
 
 # ---- inside the private mount namespace -------------------------------------------------
 START=$SECONDS
-mount -t tmpfs -o mode=0755 skiff-podman-run /run || { not_ok "tmpfs on /run in a private mount namespace"; summary; exit; }
+if ! mount -t tmpfs -o mode=0755 skiff-podman-run /run ||
+	! mount -t tmpfs -o mode=1777 skiff-podman-tmp /tmp; then
+	not_ok "tmpfs on /run and /tmp in a private mount namespace"
+	summary
+	exit
+fi
 cd "$T" || exit 1 # conmon writes an `oom` file into its working directory
 # While skiff makes no cgroups, its containers stay in the caller's cgroups (here the
 # machine's own memory cgroup), and conmon would register its OOM eventfd on that cgroup:
@@ -99,7 +109,6 @@ export CONTAINERS_CONF="$T/containers.conf" CONTAINERS_STORAGE_CONF="$T/storage.
 export CONTAINERS_REGISTRIES_CONF="$T/registries.conf"
 : >"$T/registries.conf"
 unset XDG_RUNTIME_DIR NOTIFY_SOCKET
-export TMPDIR="$T/tmp" # conmon's console sockets (conmon-term.*)
 
 pm() { timeout 60 podman --root "$T/storage" --runroot "$T/runroot" --runtime "$T/bin/skiff" "$@"; }
 IMG=localhost/skiff-busybox:latest
