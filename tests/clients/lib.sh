@@ -137,3 +137,45 @@ show_argv() {
 		-e 's#(pty)[0-9]+/#\1N/#g' \
 		-e 's/ +$//' "$1" | awk '!seen[$0]++ { print "#   " $0 }'
 }
+
+# run_isolated SCRIPT NAME: runs SCRIPT again (SKIFF_CLIENT_INNER=1) as pid 1 of a new pid
+# namespace in a private mount namespace, and returns its status. When that bash ends, the
+# kernel ends every process of the namespace, and its mounts go with the mount namespace.
+# INT/TERM/HUP to us are passed to it (its traps clean up and print the summary); after 900 s
+# a watchdog does the same, and sends SIGKILL 30 s later.
+run_isolated() {
+	local upid inner='' n=0 rc wd
+	SKIFF_CLIENT_INNER=1 unshare --mount --propagation private --pid --fork --mount-proc -- \
+		bash "$1" &
+	upid=$!
+	while [ -z "$inner" ] && [ $n -lt 100 ] && kill -0 "$upid" 2>/dev/null; do
+		inner="$(cat "/proc/$upid/task/$upid/children" 2>/dev/null)"
+		inner="${inner%% *}"
+		[ -n "$inner" ] || sleep 0.05
+		n=$((n + 1))
+	done
+	INNER_PID="$inner"
+	trap '[ -n "$INNER_PID" ] && kill -TERM "$INNER_PID" 2>/dev/null' INT TERM HUP
+	(
+		trap 'kill "$s" 2>/dev/null; exit 0' TERM
+		sleep 900 &
+		s=$!
+		wait "$s"
+		echo "not ok - $2 client tests timed out (900 s)"
+		kill -TERM "$inner" 2>/dev/null
+		sleep 30 &
+		s=$!
+		wait "$s"
+		kill -KILL "$inner" 2>/dev/null
+	) &
+	wd=$!
+	while :; do
+		wait "$upid"
+		rc=$?
+		kill -0 "$upid" 2>/dev/null || break
+	done
+	kill -TERM "$wd" 2>/dev/null
+	wait "$wd" 2>/dev/null
+	trap - INT TERM HUP
+	return "$rc"
+}

@@ -45,14 +45,10 @@ if [ -z "${SKIFF_CLIENT_INNER:-}" ]; then
 		rm -rf "$T"
 	}
 	trap outer_cleanup EXIT
-	trap 'exit 130' INT TERM HUP
 	# A private mount namespace (fresh /run and /tmp) and pid namespace: when the inner script
 	# (its pid 1) ends, the kernel ends every process the test started.
-	SKIFF_CLIENT_INNER=1 timeout -k 30 900 unshare --mount --propagation private --pid --fork \
-		--kill-child=TERM --mount-proc -- bash "${BASH_SOURCE[0]}"
-	rc=$?
-	[ $rc = 124 ] && echo "not ok - podman client tests timed out (900 s)" && echo "0 passed, 1 failed, 0 skipped"
-	exit $rc
+	run_isolated "${BASH_SOURCE[0]}" podman
+	exit $?
 fi
 
 # ---- inside the private mount namespace -------------------------------------------------
@@ -127,7 +123,7 @@ inner_cleanup() {
 	umount_under "$T"
 }
 trap 'inner_cleanup; summary; exit $?' EXIT
-trap 'exit 130' INT TERM HUP
+trap 'not_ok "interrupted by a signal"; exit 130' INT TERM HUP
 
 # The image: a busybox-static rootfs tar, imported.
 make_rootfs "$T/rootfs"
