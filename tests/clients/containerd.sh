@@ -40,6 +40,11 @@ if [ -z "${SKIFF_CLIENT_INNER:-}" ]; then
 	# Not under /tmp: the test gets a private /tmp of its own.
 	T="$(mktemp -d "${SKIFF_CLIENT_TMP:-/var/tmp}/skiff-containerd.XXXXXX")"
 	export T
+	# The binary under test is copied in: the test mounts its own /tmp (SKIFF may live there).
+	mkdir -p "$T/bin"
+	cp "$SKIFF" "$T/bin/skiff.bin"
+	SKIFF_ORIG="$SKIFF" SKIFF="$T/bin/skiff.bin"
+	export SKIFF SKIFF_ORIG
 	outer_cleanup() {
 		local p
 		# containerd and its shims name the temp dir on their command lines.
@@ -75,7 +80,7 @@ ARGV="$T/argv.log"
 make_wrapper "$T/bin" "$SKIFF" "$ARGV"
 unset XDG_RUNTIME_DIR NOTIFY_SOCKET
 
-echo "# $(containerd --version), skiff $SKIFF"
+echo "# $(containerd --version), skiff $SKIFF_ORIG"
 echo "# host cgroups $(host_cgroup_mode); temp dir $T"
 
 # ---- the image: an OCI image layout, tarred ----------------------------------------------

@@ -37,6 +37,11 @@ if [ -z "${SKIFF_CLIENT_INNER:-}" ]; then
 	# Not under /tmp: the test gets a private /tmp of its own.
 	T="$(mktemp -d "${SKIFF_CLIENT_TMP:-/var/tmp}/skiff-podman.XXXXXX")"
 	export T
+	# The binary under test is copied in: the test mounts its own /tmp (SKIFF may live there).
+	mkdir -p "$T/bin"
+	cp "$SKIFF" "$T/bin/skiff.bin"
+	SKIFF_ORIG="$SKIFF" SKIFF="$T/bin/skiff.bin"
+	export SKIFF SKIFF_ORIG
 	outer_cleanup() {
 		local p
 		# Anything still running that names the temp dir (conmon, podman) is ours.
@@ -72,7 +77,7 @@ ARGV="$T/argv.log"
 make_wrapper "$T/bin" "$SKIFF" "$ARGV"
 mkdir -p "$T/hooks" "$T/net" "$T/tmp"
 
-echo "# $(podman --version), $(conmon --version | head -1), skiff $SKIFF"
+echo "# $(podman --version), $(conmon --version | head -1), skiff $SKIFF_ORIG"
 echo "# host cgroups $(host_cgroup_mode); temp dir $T"
 
 cat >"$T/containers.conf" <<EOF
