@@ -50,6 +50,7 @@ if [ -z "${SKIFF_CLIENT_INNER:-}" ]; then
 		# containerd and its shims name the temp dir on their command lines.
 		for p in $(pids_mentioning "$T"); do kill -9 "$p" 2>/dev/null; done
 		umount_under "$T"
+		[ -z "${SKIFF_ARGV_OUT:-}" ] || cp "$T/argv.log" "$SKIFF_ARGV_OUT"
 		rm -rf "$T"
 	}
 	trap outer_cleanup EXIT
@@ -152,7 +153,6 @@ inner_cleanup() {
 	wait "$CPID" 2>/dev/null
 	for p in $(pids_mentioning "$T"); do kill -9 "$p" 2>/dev/null; done
 	show_argv "$ARGV" "$T" 'c1|c2|k1|d1|t1|s1|m1|o1' 'e[0-9]'
-	[ -n "${SKIFF_ARGV_OUT:-}" ] && cp "$ARGV" "$SKIFF_ARGV_OUT"
 	if [ "$FAILED" != 0 ]; then
 		echo "# last lines of containerd's log:"
 		tail -15 "$T/containerd.log" | cut -c1-400 | sed 's/^/#   /'

@@ -47,6 +47,7 @@ if [ -z "${SKIFF_CLIENT_INNER:-}" ]; then
 		# Anything still running that names the temp dir (conmon, podman) is ours.
 		for p in $(pids_mentioning "$T"); do kill -9 "$p" 2>/dev/null; done
 		umount_under "$T"
+		[ -z "${SKIFF_ARGV_OUT:-}" ] || cp "$T/argv.log" "$SKIFF_ARGV_OUT"
 		rm -rf "$T"
 	}
 	trap outer_cleanup EXIT
@@ -123,7 +124,6 @@ inner_cleanup() {
 		"$SKIFF" delete --force "$id" 2>/dev/null
 	done
 	show_argv "$ARGV" "$T"
-	[ -n "${SKIFF_ARGV_OUT:-}" ] && cp "$ARGV" "$SKIFF_ARGV_OUT"
 	echo "# podman client tests took $((SECONDS - START)) s"
 	umount_under "$T"
 }
