@@ -21,6 +21,7 @@
 #include "skiff/oci.h"
 #include "skiff/process.h"
 #include "skiff/rootfs.h"
+#include "skiff/seccomp.h"
 #include "skiff/sync.h"
 #include "skiff/terminal.h"
 #include "skiff/util.h"
@@ -276,6 +277,18 @@ static int step_no_new_privs(sk_init_ctx *ctx, sk_error **err) {
   return sk_proc_no_new_privs(ctx->cfg->process, err);
 }
 
+/* Step: linux.seccomp, as late as the steps allow: after the fd step (nothing of skiff's is
+ * opened after it), right before READY and the exec, so that the filter confines as little of
+ * skiff as possible. What still runs under it must be allowed by the profile (real ones do):
+ * send/recv on the sync socket or read on exec.fifo, fcntl, execveat of the trampoline's
+ * memfd, and in the trampoline fcntl, execve, sendto/write and exit_group. Without
+ * noNewPrivileges, loading needs CAP_SYS_ADMIN: capabilities must be dropped after this step. */
+static int step_seccomp(sk_init_ctx *ctx, sk_error **err) {
+  const oci_linux *l = ctx->cfg->linux;
+  if (!l || !l->seccomp) return 0;
+  return sk_seccomp_load(l->seccomp, ctx->cfg->process->no_new_privileges, err);
+}
+
 /* Step: the program's environment. With socket activation, LISTEN_FDS and LISTEN_PID are
  * rewritten for the program (its pid as it sees it: 1 in its own pid namespace). */
 static int step_env(sk_init_ctx *ctx, sk_error **err) {
@@ -330,6 +343,7 @@ static const struct {
     {"close skiff's file descriptors", step_fds, BOTH},
     {"set the final CPU affinity", step_cpu_final, EXEC},
     {"set no_new_privs", step_no_new_privs, BOTH},
+    {"load the seccomp filter", step_seccomp, BOTH},
 };
 
 static int wait_for_start(sk_init_ctx *ctx, sk_error **err) {
