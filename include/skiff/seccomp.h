@@ -21,7 +21,7 @@ int sk_seccomp_check(const oci_seccomp *sc, sk_error **err);
 /* What this build supports, for `skiff features` (NULL-terminated lists of spec names). */
 const char *const *sk_seccomp_actions(void);
 const char *const *sk_seccomp_operators(void);
-const char *const *sk_seccomp_archs(void);      /* known to the linked libseccomp */
+const char *const *sk_seccomp_archs(void); /* known to the linked libseccomp */
 const char *const *sk_seccomp_known_flags(void);
 /* Flags the linked libseccomp and the running kernel can apply; fills out (>= 8 slots),
  * NULL-terminated. */

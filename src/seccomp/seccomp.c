@@ -32,35 +32,39 @@ static void scmp_ctx_releasep(scmp_filter_ctx *c) {
 /* ---- names ----------------------------------------------------------------------------- */
 
 static const char *const action_names[] = {
-    "SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
-    "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE",        "SCMP_ACT_ALLOW",       "SCMP_ACT_LOG",
-    NULL};
+    "SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
+    "SCMP_ACT_TRAP",  "SCMP_ACT_ERRNO",        "SCMP_ACT_TRACE",
+    "SCMP_ACT_ALLOW", "SCMP_ACT_LOG",          NULL};
 
 static const struct {
   const char *name;
   enum scmp_compare op;
 } operators[] = {
-    {"SCMP_CMP_NE", SCMP_CMP_NE}, {"SCMP_CMP_LT", SCMP_CMP_LT},
-    {"SCMP_CMP_LE", SCMP_CMP_LE}, {"SCMP_CMP_EQ", SCMP_CMP_EQ},
-    {"SCMP_CMP_GE", SCMP_CMP_GE}, {"SCMP_CMP_GT", SCMP_CMP_GT},
+    {"SCMP_CMP_NE", SCMP_CMP_NE},
+    {"SCMP_CMP_LT", SCMP_CMP_LT},
+    {"SCMP_CMP_LE", SCMP_CMP_LE},
+    {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+    {"SCMP_CMP_GE", SCMP_CMP_GE},
+    {"SCMP_CMP_GT", SCMP_CMP_GT},
     {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
 };
-static const char *const operator_names[] = {"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",
-                                             "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
+static const char *const operator_names[] = {"SCMP_CMP_NE",        "SCMP_CMP_LT", "SCMP_CMP_LE",
+                                             "SCMP_CMP_EQ",        "SCMP_CMP_GE", "SCMP_CMP_GT",
                                              "SCMP_CMP_MASKED_EQ", NULL};
 
 /* The spec's architectures this libseccomp knows (LoongArch, m68k and SuperH came in 2.6). */
-#define ARCH(a) {#a, a}
+#define ARCH(a)                                                                                    \
+  { #a, a }
 static const struct {
   const char *name;
   uint32_t arch;
 } arches[] = {
-    ARCH(SCMP_ARCH_X86),      ARCH(SCMP_ARCH_X86_64),      ARCH(SCMP_ARCH_X32),
-    ARCH(SCMP_ARCH_ARM),      ARCH(SCMP_ARCH_AARCH64),     ARCH(SCMP_ARCH_MIPS),
-    ARCH(SCMP_ARCH_MIPS64),   ARCH(SCMP_ARCH_MIPS64N32),   ARCH(SCMP_ARCH_MIPSEL),
-    ARCH(SCMP_ARCH_MIPSEL64), ARCH(SCMP_ARCH_MIPSEL64N32), ARCH(SCMP_ARCH_PPC),
-    ARCH(SCMP_ARCH_PPC64),    ARCH(SCMP_ARCH_PPC64LE),     ARCH(SCMP_ARCH_S390),
-    ARCH(SCMP_ARCH_S390X),    ARCH(SCMP_ARCH_PARISC),      ARCH(SCMP_ARCH_PARISC64),
+    ARCH(SCMP_ARCH_X86),         ARCH(SCMP_ARCH_X86_64),      ARCH(SCMP_ARCH_X32),
+    ARCH(SCMP_ARCH_ARM),         ARCH(SCMP_ARCH_AARCH64),     ARCH(SCMP_ARCH_MIPS),
+    ARCH(SCMP_ARCH_MIPS64),      ARCH(SCMP_ARCH_MIPS64N32),   ARCH(SCMP_ARCH_MIPSEL),
+    ARCH(SCMP_ARCH_MIPSEL64),    ARCH(SCMP_ARCH_MIPSEL64N32), ARCH(SCMP_ARCH_PPC),
+    ARCH(SCMP_ARCH_PPC64),       ARCH(SCMP_ARCH_PPC64LE),     ARCH(SCMP_ARCH_S390),
+    ARCH(SCMP_ARCH_S390X),       ARCH(SCMP_ARCH_PARISC),      ARCH(SCMP_ARCH_PARISC64),
     ARCH(SCMP_ARCH_RISCV64),
 #ifdef SCMP_ARCH_LOONGARCH64
     ARCH(SCMP_ARCH_LOONGARCH64),
@@ -69,7 +73,7 @@ static const struct {
     ARCH(SCMP_ARCH_M68K),
 #endif
 #ifdef SCMP_ARCH_SH
-    ARCH(SCMP_ARCH_SH),       ARCH(SCMP_ARCH_SHEB),
+    ARCH(SCMP_ARCH_SH),          ARCH(SCMP_ARCH_SHEB),
 #endif
 };
 static const char *arch_names[SK_ARRAY_SIZE(arches) + 1];
@@ -91,9 +95,15 @@ static const struct {
     {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SCMP_FLTATR_CTL_SSB, 4},
 };
 
-const char *const *sk_seccomp_actions(void) { return action_names; }
-const char *const *sk_seccomp_operators(void) { return operator_names; }
-const char *const *sk_seccomp_known_flags(void) { return known_flags; }
+const char *const *sk_seccomp_actions(void) {
+  return action_names;
+}
+const char *const *sk_seccomp_operators(void) {
+  return operator_names;
+}
+const char *const *sk_seccomp_known_flags(void) {
+  return known_flags;
+}
 const char *const *sk_seccomp_archs(void) {
   for (size_t i = 0; i < SK_ARRAY_SIZE(arches); i++)
     arch_names[i] = arches[i].name;
@@ -109,46 +119,56 @@ void sk_seccomp_supported_flags(const char **out) {
 
 /* ---- compiling ------------------------------------------------------------------------- */
 
+/* The actions without data (SCMP_ACT_KILL is libseccomp's name of KILL_THREAD). */
+static const struct {
+  const char *name;
+  uint32_t action;
+} plain_actions[] = {
+    {"SCMP_ACT_KILL", SCMP_ACT_KILL},
+    {"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS},
+    {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD},
+    {"SCMP_ACT_TRAP", SCMP_ACT_TRAP},
+    {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW},
+    {"SCMP_ACT_LOG", SCMP_ACT_LOG},
+};
+
 /* An action with its errno (errnoRet or defaultErrnoRet). `path` names the action field,
  * `errpath` the errno field, for the errors. */
 static int action_of(const char *name, bool has_ret, uint32_t ret, const char *path,
                      const char *errpath, uint32_t *out, sk_error **err) {
   bool takes_ret = strcmp(name, "SCMP_ACT_ERRNO") == 0 || strcmp(name, "SCMP_ACT_TRACE") == 0;
   if (has_ret && !takes_ret)
-    return sk_error_set(err, EINVAL, errpath, "%s takes no errno (only SCMP_ACT_ERRNO and "
-                        "SCMP_ACT_TRACE do)", name);
+    return sk_error_set(err, EINVAL, errpath,
+                        "%s takes no errno (only SCMP_ACT_ERRNO and "
+                        "SCMP_ACT_TRACE do)",
+                        name);
   if (!has_ret) ret = EPERM; /* the spec's default */
   if (strcmp(name, "SCMP_ACT_ERRNO") == 0) {
     if (ret > MAX_ERRNO_RET)
       return sk_error_set(err, ERANGE, errpath, "%u is not an errno (at most %u)", ret,
                           MAX_ERRNO_RET);
     *out = SCMP_ACT_ERRNO(ret);
-  } else if (strcmp(name, "SCMP_ACT_TRACE") == 0) {
+    return 0;
+  }
+  if (strcmp(name, "SCMP_ACT_TRACE") == 0) {
     if (ret > MAX_TRACE_RET)
       return sk_error_set(err, ERANGE, errpath, "%u does not fit SECCOMP_RET_DATA (16 bits)", ret);
     *out = SCMP_ACT_TRACE(ret);
-  } else if (strcmp(name, "SCMP_ACT_KILL") == 0) {
-    *out = SCMP_ACT_KILL;
-  } else if (strcmp(name, "SCMP_ACT_KILL_PROCESS") == 0) {
-    *out = SCMP_ACT_KILL_PROCESS;
-  } else if (strcmp(name, "SCMP_ACT_KILL_THREAD") == 0) {
-    *out = SCMP_ACT_KILL_THREAD;
-  } else if (strcmp(name, "SCMP_ACT_TRAP") == 0) {
-    *out = SCMP_ACT_TRAP;
-  } else if (strcmp(name, "SCMP_ACT_ALLOW") == 0) {
-    *out = SCMP_ACT_ALLOW;
-  } else if (strcmp(name, "SCMP_ACT_LOG") == 0) {
-    *out = SCMP_ACT_LOG;
-  } else if (strcmp(name, "SCMP_ACT_NOTIFY") == 0) {
+    return 0;
+  }
+  if (strcmp(name, "SCMP_ACT_NOTIFY") == 0)
     /* The listener fd would have to reach the seccomp agent at listenerPath with the
      * container's state (runtime.md); until skiff does that, a notifying filter would only
      * block the container's syscalls forever. */
-    return sk_error_set(err, ENOTSUP, path, "SCMP_ACT_NOTIFY is not supported yet (no delivery "
+    return sk_error_set(err, ENOTSUP, path,
+                        "SCMP_ACT_NOTIFY is not supported yet (no delivery "
                         "of the listener to a seccomp agent)");
-  } else {
-    return sk_error_set(err, EINVAL, path, "unknown seccomp action \"%s\"", name);
-  }
-  return 0;
+  for (size_t i = 0; i < SK_ARRAY_SIZE(plain_actions); i++)
+    if (strcmp(plain_actions[i].name, name) == 0) {
+      *out = plain_actions[i].action;
+      return 0;
+    }
+  return sk_error_set(err, EINVAL, path, "unknown seccomp action \"%s\"", name);
 }
 
 static int arch_of(const char *name, const char *path, uint32_t *out, sk_error **err) {
@@ -169,8 +189,8 @@ static int flag_of(const char *name, const char *path, enum scmp_filter_attr *ou
       *out = flags[i].attr;
       return 0;
     }
-  return sk_error_set(err, ENOTSUP, path, "%s is not supported by this build (libseccomp %s)",
-                      name, SKIFF_LIBSECCOMP_VERSION);
+  return sk_error_set(err, ENOTSUP, path, "%s is not supported by this build (libseccomp %s)", name,
+                      SKIFF_LIBSECCOMP_VERSION);
 }
 
 /* The comparisons of syscalls[i].args; *dup = some argument is compared more than once. */
@@ -186,14 +206,15 @@ static int conds_of(const oci_syscall *s, size_t i, struct scmp_arg_cmp *c, bool
       return sk_error_set(err, EINVAL, ip, "%u is not a syscall argument (0 to 5)", a->index);
     }
     size_t k = 0;
-    while (k < SK_ARRAY_SIZE(operators) && strcmp(operators[k].name, a->op) != 0) k++;
+    while (k < SK_ARRAY_SIZE(operators) && strcmp(operators[k].name, a->op) != 0)
+      k++;
     if (k == SK_ARRAY_SIZE(operators)) {
       _cleanup_free_ char *op = sk_xasprintf("%s.op", path);
       return sk_error_set(err, EINVAL, op, "unknown seccomp operator \"%s\"", a->op);
     }
     /* SCMP_CMP_MASKED_EQ: (arg & value) == valueTwo; the others compare with value. */
-    c[j] = (struct scmp_arg_cmp){.arg = a->index, .op = operators[k].op, .datum_a = a->value,
-                                 .datum_b = a->value_two};
+    c[j] = (struct scmp_arg_cmp){
+        .arg = a->index, .op = operators[k].op, .datum_a = a->value, .datum_b = a->value_two};
     if (seen[a->index]) *dup = true;
     seen[a->index] = true;
   }
@@ -274,10 +295,9 @@ static int add_syscalls(scmp_filter_ctx ctx, const oci_seccomp *sc, uint32_t def
  * ones let everything through anyway) and only for native numbers: libseccomp translates the
  * rule to the filter's other architectures by name.
  */
-static int add_enosys(scmp_filter_ctx ctx, const oci_seccomp *sc, uint32_t def,
-                      const named_set *ns, sk_error **err) {
-  if (strcmp(sc->default_action, "SCMP_ACT_ERRNO") != 0 || def == SCMP_ACT_ERRNO(ENOSYS))
-    return 0;
+static int add_enosys(scmp_filter_ctx ctx, const oci_seccomp *sc, uint32_t def, const named_set *ns,
+                      sk_error **err) {
+  if (strcmp(sc->default_action, "SCMP_ACT_ERRNO") != 0 || def == SCMP_ACT_ERRNO(ENOSYS)) return 0;
   for (int nr = 0; nr < NR_LIMIT; nr++) {
     if (ns->named[nr]) continue;
     char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
@@ -340,7 +360,8 @@ int sk_seccomp_load(const oci_seccomp *sc, bool no_new_privs, sk_error **err) {
   if (compile(sc, no_new_privs, &ctx, err) < 0) return -1;
   int r = seccomp_load(ctx);
   if (r == -EACCES && !no_new_privs)
-    return sk_error_set(err, EACCES, P, "load the filter: without process.noNewPrivileges this "
+    return sk_error_set(err, EACCES, P,
+                        "load the filter: without process.noNewPrivileges this "
                         "needs CAP_SYS_ADMIN");
   if (r < 0) return sk_error_set(err, -r, P, "load the filter");
   return 0;
