@@ -286,7 +286,11 @@ static int step_no_new_privs(sk_init_ctx *ctx, sk_error **err) {
 static int step_seccomp(sk_init_ctx *ctx, sk_error **err) {
   const oci_linux *l = ctx->cfg->linux;
   if (!l || !l->seccomp) return 0;
-  return sk_seccomp_load(l->seccomp, ctx->cfg->process->no_new_privileges, err);
+  _cleanup_close_ int listener = -1;
+  if (sk_seccomp_load(l->seccomp, ctx->cfg->process->no_new_privileges, &listener, err) < 0)
+    return -1;
+  /* SCMP_ACT_NOTIFY: the parent hands the listener to the agent (it can reach listenerPath). */
+  return listener < 0 ? 0 : sk_sync_send_fds(ctx->sync_fd, SK_SYNC_SECCOMP_FD, NULL, 0, &listener, 1, err);
 }
 
 /* Step: the program's environment. With socket activation, LISTEN_FDS and LISTEN_PID are

@@ -9,6 +9,7 @@
  * names) are skipped with a debug line, as profiles are shared between architectures.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <seccomp.h>
 #include <stdint.h>
 #include <string.h>
@@ -31,10 +32,11 @@ static void scmp_ctx_releasep(scmp_filter_ctx *c) {
 
 /* ---- names ----------------------------------------------------------------------------- */
 
-static const char *const action_names[] = {
-    "SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
-    "SCMP_ACT_TRAP",  "SCMP_ACT_ERRNO",        "SCMP_ACT_TRACE",
-    "SCMP_ACT_ALLOW", "SCMP_ACT_LOG",          NULL};
+static const char *const action_names[] = {"SCMP_ACT_KILL",        "SCMP_ACT_KILL_PROCESS",
+                                           "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
+                                           "SCMP_ACT_ERRNO",       "SCMP_ACT_TRACE",
+                                           "SCMP_ACT_ALLOW",       "SCMP_ACT_LOG",
+                                           "SCMP_ACT_NOTIFY",      NULL};
 
 static const struct {
   const char *name;
@@ -134,7 +136,7 @@ static const struct {
 
 /* An action with its errno (errnoRet or defaultErrnoRet). `path` names the action field,
  * `errpath` the errno field, for the errors. */
-static int action_of(const char *name, bool has_ret, uint32_t ret, const char *path,
+static int action_of(const char *name, bool has_ret, uint32_t ret, bool listener, const char *path,
                      const char *errpath, uint32_t *out, sk_error **err) {
   bool takes_ret = strcmp(name, "SCMP_ACT_ERRNO") == 0 || strcmp(name, "SCMP_ACT_TRACE") == 0;
   if (has_ret && !takes_ret)
@@ -156,13 +158,13 @@ static int action_of(const char *name, bool has_ret, uint32_t ret, const char *p
     *out = SCMP_ACT_TRACE(ret);
     return 0;
   }
-  if (strcmp(name, "SCMP_ACT_NOTIFY") == 0)
-    /* The listener fd would have to reach the seccomp agent at listenerPath with the
-     * container's state (runtime.md); until skiff does that, a notifying filter would only
-     * block the container's syscalls forever. */
-    return sk_error_set(err, ENOTSUP, path,
-                        "SCMP_ACT_NOTIFY is not supported yet (no delivery "
-                        "of the listener to a seccomp agent)");
+  if (strcmp(name, "SCMP_ACT_NOTIFY") == 0) {
+    /* The listener is handed to the agent at listenerPath by the parent (agent.c). */
+    if (!listener)
+      return sk_error_set(err, EINVAL, path, "SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath");
+    *out = SCMP_ACT_NOTIFY;
+    return 0;
+  }
   for (size_t i = 0; i < SK_ARRAY_SIZE(plain_actions); i++)
     if (strcmp(plain_actions[i].name, name) == 0) {
       *out = plain_actions[i].action;
@@ -257,7 +259,9 @@ static int add_syscalls(scmp_filter_ctx ctx, const oci_seccomp *sc, uint32_t def
     _cleanup_free_ char *ap = sk_xasprintf(P ".syscalls[%zu].action", i);
     _cleanup_free_ char *ep = sk_xasprintf(P ".syscalls[%zu].errnoRet", i);
     uint32_t action = 0;
-    if (action_of(s->action, s->has_errno_ret, s->errno_ret, ap, ep, &action, err) < 0) return -1;
+    if (action_of(s->action, s->has_errno_ret, s->errno_ret, sc->listener_path != NULL, ap, ep,
+                  &action, err) < 0)
+      return -1;
     struct scmp_arg_cmp c[s->args_len ? s->args_len : 1];
     bool dup;
     if (conds_of(s, i, c, &dup, err) < 0) return -1;
@@ -314,7 +318,13 @@ static int add_enosys(scmp_filter_ctx ctx, const oci_seccomp *sc, uint32_t def, 
 
 static int compile(const oci_seccomp *sc, bool no_new_privs, scmp_filter_ctx *out, sk_error **err) {
   uint32_t def = 0;
-  if (action_of(sc->default_action, sc->has_default_errno_ret, sc->default_errno_ret,
+  /* A notifying default would stop the init's own next syscall (sending the listener out)
+   * before any agent could answer it. */
+  if (strcmp(sc->default_action, "SCMP_ACT_NOTIFY") == 0)
+    return sk_error_set(err, EINVAL, P ".defaultAction",
+                        "SCMP_ACT_NOTIFY can't be the default (the runtime's own syscalls "
+                        "after the filter would wait for an agent that has no listener yet)");
+  if (action_of(sc->default_action, sc->has_default_errno_ret, sc->default_errno_ret, false,
                 P ".defaultAction", P ".defaultErrnoRet", &def, err) < 0)
     return -1;
   if (sc->listener_metadata && !sc->listener_path)
@@ -355,7 +365,14 @@ int sk_seccomp_check(const oci_seccomp *sc, sk_error **err) {
   return compile(sc, false, &ctx, err);
 }
 
-int sk_seccomp_load(const oci_seccomp *sc, bool no_new_privs, sk_error **err) {
+bool sk_seccomp_notifies(const oci_seccomp *sc) {
+  for (size_t i = 0; sc && i < sc->syscalls_len; i++)
+    if (strcmp(sc->syscalls[i].action, "SCMP_ACT_NOTIFY") == 0) return true;
+  return false;
+}
+
+int sk_seccomp_load(const oci_seccomp *sc, bool no_new_privs, int *notify_fd, sk_error **err) {
+  *notify_fd = -1;
   _cleanup_scmp_ scmp_filter_ctx ctx = NULL;
   if (compile(sc, no_new_privs, &ctx, err) < 0) return -1;
   int r = seccomp_load(ctx);
@@ -364,5 +381,11 @@ int sk_seccomp_load(const oci_seccomp *sc, bool no_new_privs, sk_error **err) {
                         "load the filter: without process.noNewPrivileges this "
                         "needs CAP_SYS_ADMIN");
   if (r < 0) return sk_error_set(err, -r, P, "load the filter");
+  if (sk_seccomp_notifies(sc)) {
+    /* The kernel made it close-on-exec; libseccomp keeps it as its own: take a copy. */
+    int fd = seccomp_notify_fd(ctx);
+    if (fd < 0 || (*notify_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) < 0)
+      return sk_error_set(err, fd < 0 ? -fd : errno, P, "get the seccomp notify listener");
+  }
   return 0;
 }

@@ -237,6 +237,43 @@ argrule() {
 	[ "$output" = errno=99 ]
 }
 
+# A seccomp agent on $TEST_TMP/agent.sock answering every notification with errno 77; what it
+# received goes to $TEST_TMP/agent/N.json (N-th connection) and the syscall numbers to N.nr.
+start_agent() {
+	mkdir -p "$TEST_TMP/agent"
+	python3 "$BATS_TEST_DIRNAME/seccomp-agent.py" "$TEST_TMP/agent.sock" "$TEST_TMP/agent.ready" \
+		"$TEST_TMP/agent" 77 &
+	TEST_PIDS="${TEST_PIDS:-} $!"
+	wait_for test -e "$TEST_TMP/agent.ready"
+}
+
+@test "seccomp: SCMP_ACT_NOTIFY hands the listener and the container process state to the agent" {
+	start_agent
+	local sc='{defaultAction: "SCMP_ACT_ALLOW", listenerPath: "'"$TEST_TMP"'/agent.sock",
+		listenerMetadata: "meta=1", syscalls: [{names: ["getppid"], action: "SCMP_ACT_NOTIFY"}]}'
+	sbundle "$sc" sc-probe $NR_GETPPID -- $NR_GETPGID 0 -- $NR_GETPPID
+	jq '.annotations = {"a": "b"}' "$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"
+	srun
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'errno=77\nok\nerrno=77')" ]
+	[ "$(cat "$TEST_TMP/agent/0.nr")" = "$(printf '%s\n%s' $NR_GETPPID $NR_GETPPID)" ]
+	jq . "$TEST_TMP/agent/0.json"
+	jq -e --arg b "$B" '.ociVersion == "1.3.0" and .fds == ["seccompFd"] and .metadata == "meta=1" and
+		.pid > 1 and .state.pid == .pid and .state.status == "creating" and .state.id == "c'$BATS_TEST_NUMBER'" and
+		.state.bundle == $b and .state.annotations == {"a": "b"}' "$TEST_TMP/agent/0.json"
+	# skiff exec: a listener of its own, status running, pid the new process.
+	sbundle "$sc" sleep 1000
+	skiff run -d --bundle "$B" --pid-file "$TEST_TMP/pid" c2 </dev/null >/dev/null 2>&1
+	wait_for test -e "$TEST_TMP/agent/1.json"
+	run timeout 20 "$SKIFF" --root "$ROOT" exec c2 sc-probe $NR_GETPPID
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = errno=77 ]
+	jq -e --argjson p "$(cat "$TEST_TMP/pid")" '.state.status == "running" and .state.pid == $p and
+		.pid != $p and .state.id == "c2"' "$TEST_TMP/agent/2.json"
+}
+
 # bad SECCOMP-JSON EXPECTED: run fails, the message has EXPECTED, nothing is left behind.
 bad() {
 	sbundle "$1" true
@@ -265,9 +302,12 @@ bad() {
 		'linux.seccomp.architectures[1]: architecture "SCMP_ARCH_SH" is unknown to libseccomp'
 	bad '{defaultAction: "SCMP_ACT_ALLOW", flags: ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"]}' \
 		'linux.seccomp.flags[0]: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV is not supported by this build'
-	bad '{defaultAction: "SCMP_ACT_ALLOW", listenerPath: "/run/agent.sock",
-		syscalls: [{names: ["getppid"], action: "SCMP_ACT_NOTIFY"}]}' \
-		'linux.seccomp.syscalls[0].action: SCMP_ACT_NOTIFY is not supported yet'
+	bad '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getppid"], action: "SCMP_ACT_NOTIFY"}]}' \
+		'linux.seccomp.syscalls[0].action: SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath'
+	bad '{defaultAction: "SCMP_ACT_NOTIFY", listenerPath: "/run/agent.sock"}' \
+		'linux.seccomp.defaultAction: SCMP_ACT_NOTIFY can'"'"'t be the default'
+	bad '{defaultAction: "SCMP_ACT_ALLOW", listenerPath: "'"$TEST_TMP"'/nobody.sock",
+		syscalls: [{names: ["getppid"], action: "SCMP_ACT_NOTIFY"}]}' 'linux.seccomp.listenerPath'
 	bad '{defaultAction: "SCMP_ACT_ALLOW", listenerMetadata: "x"}' 'linux.seccomp.listenerMetadata: set without listenerPath'
 }
 
@@ -276,7 +316,7 @@ bad() {
 	[ "$status" -eq 0 ]
 	echo "$output" | jq -e '.linux.seccomp | .enabled == true and
 		(.actions | sort) == ["SCMP_ACT_ALLOW","SCMP_ACT_ERRNO","SCMP_ACT_KILL","SCMP_ACT_KILL_PROCESS",
-			"SCMP_ACT_KILL_THREAD","SCMP_ACT_LOG","SCMP_ACT_TRACE","SCMP_ACT_TRAP"] and
+			"SCMP_ACT_KILL_THREAD","SCMP_ACT_LOG","SCMP_ACT_NOTIFY","SCMP_ACT_TRACE","SCMP_ACT_TRAP"] and
 		(.operators | length) == 7 and (.archs | index("SCMP_ARCH_X86_64")) != null and
 		(.knownFlags | length) == 4 and (.supportedFlags | index("SECCOMP_FILTER_FLAG_LOG")) != null and
 		(.supportedFlags | index("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV")) == null'
