@@ -203,6 +203,22 @@ argrule() {
 	done
 }
 
+@test "seccomp: without noNewPrivileges, loaded before the privileges go (user 1000, no capabilities)" {
+	sbundle '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getppid"], action: "SCMP_ACT_ERRNO", errnoRet: 99}]}' \
+		sh -c "sc-probe $NR_GETPPID; grep -E '^(NoNewPrivs|Seccomp|CapEff):' /proc/self/status; id -u"
+	jq '.process.noNewPrivileges = false | .process.user = {uid: 1000, gid: 1000} |
+		.process.capabilities = {bounding: [], effective: [], permitted: []}' "$B/config.json" >"$B/c" &&
+		mv "$B/c" "$B/config.json"
+	srun
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = errno=99 ]
+	echo "$output" | grep -Eq '^NoNewPrivs:[[:space:]]+0$'
+	echo "$output" | grep -Eq '^Seccomp:[[:space:]]+2$'
+	echo "$output" | grep -Eq '^CapEff:[[:space:]]+0+$'
+	echo "$output" | grep -qx 1000
+}
+
 @test "seccomp: podman's profile runs a busybox shell and skiff exec; blocks sethostname and unlisted syscalls" {
 	podman_profile
 	local script="echo hello | tr a-z A-Z; ls / >/dev/null && echo ls; hostname foo; echo hostname=\$?
