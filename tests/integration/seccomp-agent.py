@@ -4,7 +4,11 @@
 # stores the container process state it got in OUTDIR/N.json, then answers every notification
 # of that listener with -ERRNO (and logs the syscall number in OUTDIR/N.nr).
 #   seccomp-agent.py PATH READY OUTDIR ERRNO
-import array, fcntl, os, socket, struct, sys, threading
+import fcntl, os, socket, struct, sys, threading
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fdrecv import recv_fds  # noqa: E402
 
 NOTIF_SIZE = 80  # struct seccomp_notif
 RECV = (3 << 30) | (NOTIF_SIZE << 16) | (ord("!") << 8) | 0  # SECCOMP_IOCTL_NOTIF_RECV
@@ -35,12 +39,7 @@ def main():
     n = 0
     while True:
         conn, _ = srv.accept()
-
-        fds = array.array("i")
-        msg, anc, _, _ = conn.recvmsg(65536, socket.CMSG_SPACE(4 * fds.itemsize))
-        for level, typ, data in anc:
-            if level == socket.SOL_SOCKET and typ == socket.SCM_RIGHTS:
-                fds.frombytes(data[: len(data) - (len(data) % fds.itemsize)])
+        msg, fds = recv_fds(conn, 65536)
         conn.close()
         with open(f"{out}/{n}.json.tmp", "wb") as f:
             f.write(msg)
