@@ -22,6 +22,8 @@ typedef enum {
   SK_SYNC_HOOKS_DONE,   /* parent -> init */
   SK_SYNC_MOUNT_FDS,    /* parent -> init: payload = uint32 mounts[] indexes; the detached
                            mounts themselves ride along as SCM_RIGHTS, in the same order */
+  SK_SYNC_SECCOMP_FD,   /* init -> parent: the seccomp notify listener (SCM_RIGHTS), for the
+                           agent at linux.seccomp.listenerPath; before READY */
 } sk_sync_type;
 
 typedef struct sk_sync_msg {

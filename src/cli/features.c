@@ -11,6 +11,7 @@
 #include "skiff/jsongen.h"
 #include "skiff/process.h"
 #include "skiff/rootfs.h"
+#include "skiff/seccomp.h"
 #include "skiff/util.h"
 
 typedef struct feature {
@@ -35,7 +36,6 @@ static const feature cgroup[] = {
 
 /* { "enabled": bool } objects under linux */
 static const feature linux_enabled[] = {
-    {"seccomp", false},
     {"apparmor", false},
     {"selinux", false},
     {"intelRdt", false},
@@ -59,6 +59,29 @@ static void gen_enabled(yajl_gen g, const char *key, bool on) {
   sk_jg_key(g, key);
   yajl_gen_map_open(g);
   sk_jg_kv_bool(g, "enabled", on);
+  yajl_gen_map_close(g);
+}
+
+static void gen_strv(yajl_gen g, const char *key, const char *const *v) {
+  sk_jg_key(g, key);
+  yajl_gen_array_open(g);
+  for (; *v; v++)
+    sk_jg_str(g, *v);
+  yajl_gen_array_close(g);
+}
+
+/* linux.seccomp: what src/seccomp implements with the linked libseccomp on this kernel. */
+static void gen_seccomp(yajl_gen g) {
+  sk_jg_key(g, "seccomp");
+  yajl_gen_map_open(g);
+  sk_jg_kv_bool(g, "enabled", true);
+  gen_strv(g, "actions", sk_seccomp_actions());
+  gen_strv(g, "operators", sk_seccomp_operators());
+  gen_strv(g, "archs", sk_seccomp_archs());
+  gen_strv(g, "knownFlags", sk_seccomp_known_flags());
+  const char *supported[8];
+  sk_seccomp_supported_flags(supported);
+  gen_strv(g, "supportedFlags", supported);
   yajl_gen_map_close(g);
 }
 
@@ -88,6 +111,7 @@ static char *features_json(void) {
   for (size_t i = 0; i < SK_ARRAY_SIZE(cgroup); i++)
     sk_jg_kv_bool(g, cgroup[i].name, cgroup[i].on);
   yajl_gen_map_close(g);
+  gen_seccomp(g);
   for (size_t i = 0; i < SK_ARRAY_SIZE(linux_enabled); i++)
     gen_enabled(g, linux_enabled[i].name, linux_enabled[i].on);
   sk_jg_key(g, "mountExtensions");

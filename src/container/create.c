@@ -19,6 +19,7 @@
 #include "skiff/log.h"
 #include "skiff/oci.h"
 #include "skiff/rootfs.h"
+#include "skiff/seccomp.h"
 #include "skiff/sync.h"
 #include "skiff/terminal.h"
 #include "skiff/util.h"
@@ -301,8 +302,10 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
   sk_ns_plan_close(&ctx.ns);
   /* The init joins its cgroup before it goes on with its setup: everything it does from
    * here on, and the user's program, is accounted and limited. */
+  sk_seccomp_agent_info agent = {.id = o->id, .bundle = b->bundle, .status = "creating",
+                                 .container_pid = b->pid, .pid = b->pid};
   if (make_cgroup(g, o->id, b, err) < 0 || sk_sync_send(b->sync_fd, SK_SYNC_GO, NULL, 0, err) < 0 ||
-      sk_sync_expect(b->sync_fd, SK_SYNC_READY, &m, err) < 0)
+      sk_seccomp_expect_ready(b->sync_fd, b->cfg, &agent, &m, err) < 0)
     goto fail;
   if (o->pidfd_socket && sk_send_pidfd(o->pidfd_socket, b->pid, err) < 0) goto fail;
   /* Sent before READY: already queued. */

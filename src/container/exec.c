@@ -22,6 +22,7 @@
 #include "skiff/init.h"
 #include "skiff/log.h"
 #include "skiff/oci.h"
+#include "skiff/seccomp.h"
 #include "skiff/sync.h"
 #include "skiff/terminal.h"
 #include "skiff/util.h"
@@ -198,6 +199,7 @@ typedef struct exec_run {
   int master;
   pid_t pid;
   sk_cgroup *cgroup; /* the container's, or NULL */
+  pid_t init_pid; /* the container's */
 } exec_run;
 
 static void exec_run_close(exec_run *x) {
@@ -245,9 +247,11 @@ static int spawn(exec_run *x, const sk_exec_opts *o, sk_error **err) {
     x->pid = first;
   }
   /* Into the container's cgroup before the process goes on. */
+  sk_seccomp_agent_info agent = {.id = x->ctx.id, .bundle = x->ctx.bundle, .status = "running",
+                                 .container_pid = x->init_pid, .pid = x->pid};
   if ((x->cgroup && sk_cgroup_join(x->cgroup, x->pid, err) < 0) ||
       sk_sync_send(x->sync_fd, SK_SYNC_GO, NULL, 0, err) < 0 ||
-      sk_sync_expect(x->sync_fd, SK_SYNC_READY, &m, err) < 0)
+      sk_seccomp_expect_ready(x->sync_fd, x->ctx.cfg, &agent, &m, err) < 0)
     return -1;
   if (x->console_peer >= 0 && (x->master = sk_terminal_recv_master(x->console_peer, err)) < 0)
     return -1;
@@ -301,6 +305,7 @@ int sk_container_exec(const sk_globals *g, const sk_exec_opts *o, int *exit_st, 
   x.ctx.bundle = st->bundle;
   x.ctx.rootfs = st->rootfs;
   x.ctx.id = st->id;
+  x.init_pid = st->pid;
   x.ctx.preserve_fds = o->preserve_fds;
   x.ctx.lock_fd = dir->dirfd;
 

@@ -21,6 +21,7 @@
 #include "skiff/oci.h"
 #include "skiff/process.h"
 #include "skiff/rootfs.h"
+#include "skiff/seccomp.h"
 #include "skiff/sync.h"
 #include "skiff/terminal.h"
 #include "skiff/util.h"
@@ -280,6 +281,28 @@ static int step_no_new_privs(sk_init_ctx *ctx, sk_error **err) {
   return sk_proc_no_new_privs(ctx->cfg->process, err);
 }
 
+/* Step: linux.seccomp, loaded as late as the kernel allows, so that the filter confines as
+ * little of skiff as possible. With noNewPrivileges: last (late), after the no_new_privs step,
+ * right before READY and the exec. Without it, loading needs CAP_SYS_ADMIN, so it is loaded
+ * just before the privileges step drops it (early), and the profile must also allow that step's
+ * syscalls (capset, setresuid, setgroups, prctl) and the fd step's close_range. Either way, what
+ * still runs under the filter must be allowed by it (real profiles do): send/recv on the sync
+ * socket or read on exec.fifo, fcntl, execveat of the trampoline's memfd, and in the
+ * trampoline fcntl, execve, sendto/write and exit_group. One function, two rows of the table;
+ * exactly one of them loads. */
+static int load_seccomp(sk_init_ctx *ctx, bool late, sk_error **err) {
+  const oci_linux *l = ctx->cfg->linux;
+  bool nnp = ctx->cfg->process->no_new_privileges;
+  if (!l || !l->seccomp || nnp != late) return 0;
+  _cleanup_close_ int listener = -1;
+  if (sk_seccomp_load(l->seccomp, nnp, &listener, err) < 0) return -1;
+  /* SCMP_ACT_NOTIFY: the parent hands the listener to the agent (it can reach listenerPath). */
+  return listener < 0 ? 0
+                      : sk_sync_send_fds(ctx->sync_fd, SK_SYNC_SECCOMP_FD, NULL, 0, &listener, 1, err);
+}
+static int step_seccomp_early(sk_init_ctx *ctx, sk_error **err) { return load_seccomp(ctx, false, err); }
+static int step_seccomp_late(sk_init_ctx *ctx, sk_error **err) { return load_seccomp(ctx, true, err); }
+
 /* Step: the program's environment. With socket activation, LISTEN_FDS and LISTEN_PID are
  * rewritten for the program (its pid as it sees it: 1 in its own pid namespace). */
 static int step_env(sk_init_ctx *ctx, sk_error **err) {
@@ -330,10 +353,12 @@ static const struct {
     {"set the scheduler", step_scheduler, BOTH},
     {"set the rlimits", step_rlimits, BOTH},
     {"set the LSM labels", step_lsm, BOTH},
+    {"load the seccomp filter (no noNewPrivileges: with CAP_SYS_ADMIN)", step_seccomp_early, BOTH},
     {"drop privileges (bounding set, user, capabilities)", step_privileges, BOTH},
     {"close skiff's file descriptors", step_fds, BOTH},
     {"set the final CPU affinity", step_cpu_final, EXEC},
     {"set no_new_privs", step_no_new_privs, BOTH},
+    {"load the seccomp filter (noNewPrivileges)", step_seccomp_late, BOTH},
 };
 
 static int wait_for_start(sk_init_ctx *ctx, sk_error **err) {

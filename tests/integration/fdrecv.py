@@ -11,9 +11,15 @@ def accept_fds(path, ready):
     srv.listen(1)
     open(ready, "w").close()
     conn, _ = srv.accept()
+    msg, fds = recv_fds(conn)
+    return conn, msg, fds
+
+
+def recv_fds(conn, size=4096):
+    """One message from a connected socket: (payload bytes, list of fds)."""
     fds = array.array("i")
-    msg, anc, _, _ = conn.recvmsg(4096, socket.CMSG_SPACE(4 * fds.itemsize))
+    msg, anc, _, _ = conn.recvmsg(size, socket.CMSG_SPACE(4 * fds.itemsize))
     for level, typ, data in anc:
         if level == socket.SOL_SOCKET and typ == socket.SCM_RIGHTS:
             fds.frombytes(data[: len(data) - (len(data) % fds.itemsize)])
-    return conn, msg, list(fds)
+    return msg, list(fds)

@@ -1,0 +1,339 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# linux.seccomp: errno and kill actions, defaultErrnoRet, argument filters with every operator,
+# unknown syscall names, the ENOSYS rule (clone3, syscalls newer than the profile), the filter
+# in `skiff exec`, with and without noNewPrivileges, podman's profile, config errors with their
+# path, and `skiff features`. x86-64 syscall numbers throughout (sc-probe makes raw syscalls).
+
+load helpers
+
+# x86-64 syscall numbers.
+NR_GETPPID=110 NR_GETPGID=121 NR_SCHED_GET_PRIORITY_MAX=146 NR_ADD_KEY=248 NR_CLONE3=435 NR_SET_MEMPOLICY_HOME_NODE=450
+
+setup_file() {
+	[ "$(uname -m)" = x86_64 ] || skip "the tests use x86-64 syscall numbers"
+	cc -static -O2 -o "$BATS_FILE_TMPDIR/sc-probe" "$BATS_TEST_DIRNAME/sc-probe.c"
+}
+
+# sbundle SECCOMP-JSON [cmd args...]: a busybox bundle in $B with sc-probe in /bin and
+# linux.seccomp set to the JSON (a jq expression; $p is podman's profile when that exists).
+sbundle() {
+	local sc="$1"
+	shift
+	[ "$(uname -m)" = x86_64 ] || skip "the tests use x86-64 syscall numbers"
+	B="$TEST_TMP/bundle"
+	rm -rf "$B"
+	make_bundle "$B" "$@"
+	cp "$BATS_FILE_TMPDIR/sc-probe" "$B/rootfs/bin/sc-probe"
+	local p='{}'
+	[ -f "$TEST_TMP/podman.json" ] && p="$(cat "$TEST_TMP/podman.json")"
+	jq --argjson p "$p" ".linux.seccomp = ($sc)" "$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"
+}
+
+# podman's profile (containers-common) as linux.seccomp for amd64 and its default
+# capabilities, in $TEST_TMP/podman.json.
+podman_profile() {
+	local f=/usr/share/containers/seccomp.json
+	[ -f "$f" ] || skip "$f is missing (package golang-github-containers-common)"
+	jq -f "$BATS_TEST_DIRNAME/seccomp-profile.jq" "$f" >"$TEST_TMP/podman.json"
+}
+
+srun() { run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" "c$BATS_TEST_NUMBER"; }
+
+@test "seccomp: a denied syscall fails with the rule's errnoRet (EPERM without one); the rest works" {
+	sbundle '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [
+		{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 30},
+		{names: ["chmod", "fchmodat"], action: "SCMP_ACT_ERRNO"}]}' \
+		sh -c 'mkdir /tmp/d; echo mkdir=$?; chmod 700 /tmp; echo chmod=$?; sc-probe '$NR_GETPPID'
+			grep Seccomp: /proc/self/status; echo hi'
+	srun
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"mkdir: can't create directory '/tmp/d': Read-only file system"* ]]
+	[[ "$output" == *"chmod: /tmp: Operation not permitted"* ]]
+	[[ "$output" == *mkdir=1* && "$output" == *chmod=1* ]]
+	echo "$output" | grep -qx ok
+	echo "$output" | grep -Eq '^Seccomp:[[:space:]]+2$'
+	echo "$output" | grep -qx hi
+}
+
+@test "seccomp: defaultAction SCMP_ACT_ERRNO with defaultErrnoRet; allowed syscalls work" {
+	podman_profile
+	sbundle '$p | .defaultErrnoRet = 13' sc-probe $NR_ADD_KEY -- $NR_GETPPID
+	srun
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'errno=13\nok')" ]
+	# Without defaultErrnoRet: EPERM.
+	sbundle '$p | del(.defaultErrnoRet)' sc-probe $NR_ADD_KEY
+	srun
+	[ "$status" -eq 0 ]
+	[ "$output" = "errno=1" ]
+}
+
+@test "seccomp: KILL, KILL_PROCESS, KILL_THREAD and TRAP end the program with SIGSYS (exit 159)" {
+	local a
+	for a in SCMP_ACT_KILL SCMP_ACT_KILL_PROCESS SCMP_ACT_KILL_THREAD SCMP_ACT_TRAP; do
+		# (not getppid: the shell calls it)
+		sbundle '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["sched_get_priority_max"], action: "'$a'"}]}' \
+			sh -c "echo before; sc-probe $NR_SCHED_GET_PRIORITY_MAX; echo after=\$?"
+		srun
+		echo "$a: $status $output"
+		[ "$status" -eq 0 ]
+		[ "${lines[0]}" = before ]
+		echo "$output" | grep -qx "after=159" # the shell saw its child die of SIGSYS
+		# The program itself, as the container's init: skiff run exits 128+SIGSYS.
+		sbundle '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getppid"], action: "'$a'"}]}' \
+			sc-probe $NR_GETPPID
+		srun
+		[ "$status" -eq 159 ]
+	done
+}
+
+@test "seccomp: LOG allows, TRACE without a tracer fails with ENOSYS, ALLOW as the rule of an errno default" {
+	sbundle '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [
+		{names: ["getppid"], action: "SCMP_ACT_LOG"},
+		{names: ["getpgid"], action: "SCMP_ACT_TRACE", errnoRet: 7}]}' \
+		sc-probe $NR_GETPPID -- $NR_GETPGID 0
+	srun
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'ok\nerrno=38')" ]
+}
+
+# argrule OP VALUE VALUETWO: a container whose getpgid fails with errno 99 when arg 0 matches.
+argrule() {
+	sbundle '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getpgid"], action: "SCMP_ACT_ERRNO",
+		errnoRet: 99, args: [{index: 0, op: "'$1'", value: '$2', valueTwo: '$3'}]}]}' \
+		sc-probe $NR_GETPGID $4 -- $NR_GETPGID $5
+	srun
+	echo "$1 $2 $3 ($4 matches, $5 doesn't): $output"
+	[ "$status" -eq 0 ]
+	# A pid that doesn't exist: ESRCH (3) when the rule doesn't match.
+	[ "$output" = "$(printf 'errno=99\nerrno=3')" ]
+	rm -rf "$B"
+}
+
+@test "seccomp: args with each of the seven operators match and don't match" {
+	argrule SCMP_CMP_EQ 100 0 100 101
+	argrule SCMP_CMP_NE 100 0 101 100
+	argrule SCMP_CMP_LT 100 0 99 100
+	argrule SCMP_CMP_LE 100 0 100 101
+	argrule SCMP_CMP_GT 100 0 101 100
+	argrule SCMP_CMP_GE 100 0 100 99
+	# (arg & value) == valueTwo
+	argrule SCMP_CMP_MASKED_EQ 240 80 0x155 0x165
+}
+
+@test "seccomp: several args: all must match (different arguments), any (the same argument)" {
+	sbundle '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getpgid"], action: "SCMP_ACT_ERRNO",
+		errnoRet: 99, args: [{index: 0, op: "SCMP_CMP_EQ", value: 100}, {index: 1, op: "SCMP_CMP_EQ", value: 5}]},
+		{names: ["getppid"], action: "SCMP_ACT_ERRNO", errnoRet: 98,
+		args: [{index: 0, op: "SCMP_CMP_LT", value: 10}, {index: 0, op: "SCMP_CMP_GT", value: 20}]}]}' \
+		sc-probe $NR_GETPGID 100 5 -- $NR_GETPGID 100 6 -- $NR_GETPGID 101 5 \
+		-- $NR_GETPPID 5 -- $NR_GETPPID 15 -- $NR_GETPPID 25
+	srun
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'errno=99\nerrno=3\nerrno=3\nerrno=98\nok\nerrno=98')" ]
+}
+
+@test "seccomp: unknown syscall names are skipped, with a debug line" {
+	sbundle '{defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+		syscalls: [{names: ["skiff_no_such_syscall", "getppid", "arm_fadvise64_64"],
+		action: "SCMP_ACT_ERRNO", errnoRet: 99}]}' sc-probe $NR_GETPPID
+	run timeout 20 "$SKIFF" --root "$ROOT" --debug --log "$TEST_TMP/log" run --bundle "$B" c1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = errno=99 ]
+	grep -q 'linux.seccomp.syscalls\[0\].names\[0\]: unknown syscall \\"skiff_no_such_syscall\\", skipped' "$TEST_TMP/log"
+}
+
+@test "seccomp: ENOSYS for clone3 and for syscalls newer than the profile when the default is an errno" {
+	podman_profile
+	# Podman's profile names clone3 (allowed: EINVAL for a zero size) and syscalls up to 448.
+	sbundle '$p | .defaultErrnoRet = 1' sc-probe $NR_CLONE3 0 0 -- $NR_SET_MEMPOLICY_HOME_NODE -- $NR_ADD_KEY
+	srun
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'errno=22\nerrno=38\nerrno=1')" ]
+	# Without clone3 in it: ENOSYS, so that glibc falls back to clone.
+	sbundle '$p | .defaultErrnoRet = 1 | .syscalls |= map(.names -= ["clone3"])' \
+		sh -c "sc-probe $NR_CLONE3 0 0; sh -c 'echo child'; echo \$(echo subshell)"
+	srun
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'errno=38\nchild\nsubshell')" ]
+	# Even when the profile names newer syscalls than clone3.
+	sbundle '{defaultAction: "SCMP_ACT_ERRNO", syscalls: [{names: ["futex_waitv"], action: "SCMP_ACT_ALLOW"},
+		{names: ["execve", "execveat", "fcntl", "read", "write", "sendto", "recvfrom", "exit_group",
+		"brk", "arch_prctl", "set_tid_address", "set_robust_list", "rseq", "prlimit64", "mprotect",
+		"readlinkat", "readlink", "getrandom", "newfstatat", "fstat", "mmap", "uname", "close",
+		"rt_sigprocmask"], action: "SCMP_ACT_ALLOW"}]}' sc-probe $NR_CLONE3 0 0 -- $NR_ADD_KEY
+	srun
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'errno=38\nerrno=1')" ]
+}
+
+@test "seccomp: skiff exec runs under the container's filter" {
+	sbundle '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getppid"], action: "SCMP_ACT_ERRNO", errnoRet: 99}]}' \
+		sleep 1000
+	skiff run -d --bundle "$B" c1 </dev/null >/dev/null 2>&1
+	run timeout 20 "$SKIFF" --root "$ROOT" exec c1 sh -c "sc-probe $NR_GETPPID; grep Seccomp: /proc/self/status"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = errno=99 ]
+	echo "${lines[1]}" | grep -Eq '^Seccomp:[[:space:]]+2$'
+}
+
+@test "seccomp: loaded with and without noNewPrivileges (which it doesn't set by itself)" {
+	local nnp
+	for nnp in true false; do
+		sbundle '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getppid"], action: "SCMP_ACT_ERRNO", errnoRet: 99}]}' \
+			sh -c "sc-probe $NR_GETPPID; grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status"
+		jq --argjson n $nnp '.process.noNewPrivileges = $n' "$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"
+		srun
+		echo "$nnp: $output"
+		[ "$status" -eq 0 ]
+		[ "${lines[0]}" = errno=99 ]
+		echo "$output" | grep -Eq "^NoNewPrivs:[[:space:]]+$([ $nnp = true ] && echo 1 || echo 0)\$"
+		echo "$output" | grep -Eq '^Seccomp:[[:space:]]+2$'
+		rm -rf "$B"
+	done
+}
+
+@test "seccomp: without noNewPrivileges, loaded before the privileges go (user 1000, no capabilities)" {
+	sbundle '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getppid"], action: "SCMP_ACT_ERRNO", errnoRet: 99}]}' \
+		sh -c "sc-probe $NR_GETPPID; grep -E '^(NoNewPrivs|Seccomp|CapEff):' /proc/self/status; id -u"
+	jq '.process.noNewPrivileges = false | .process.user = {uid: 1000, gid: 1000} |
+		.process.capabilities = {bounding: [], effective: [], permitted: []}' "$B/config.json" >"$B/c" &&
+		mv "$B/c" "$B/config.json"
+	srun
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = errno=99 ]
+	echo "$output" | grep -Eq '^NoNewPrivs:[[:space:]]+0$'
+	echo "$output" | grep -Eq '^Seccomp:[[:space:]]+2$'
+	echo "$output" | grep -Eq '^CapEff:[[:space:]]+0+$'
+	echo "$output" | grep -qx 1000
+}
+
+@test "seccomp: podman's profile runs a busybox shell and skiff exec; blocks sethostname and unlisted syscalls" {
+	podman_profile
+	local script="echo hello | tr a-z A-Z; ls / >/dev/null && echo ls; hostname foo; echo hostname=\$?
+		sc-probe $NR_ADD_KEY; grep Seccomp: /proc/self/status; sh -c 'exit 3'; echo sub=\$?"
+	local nnp
+	for nnp in true false; do
+		sbundle '$p' sh -c "$script"
+		jq --argjson n $nnp '.process.noNewPrivileges = $n' "$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"
+		srun
+		echo "$output"
+		[ "$status" -eq 0 ]
+		[[ "$output" == *HELLO*ls*"hostname: sethostname: Operation not permitted"*hostname=1* ]]
+		echo "$output" | grep -qx 'errno=38' # the profile's defaultErrnoRet (ENOSYS)
+		echo "$output" | grep -Eq '^Seccomp:[[:space:]]+2$'
+		echo "$output" | grep -qx 'sub=3'
+		rm -rf "$B"
+	done
+	sbundle '$p' sleep 1000
+	skiff run -d --bundle "$B" c2 </dev/null >/dev/null 2>&1
+	run timeout 20 "$SKIFF" --root "$ROOT" exec c2 sh -c "$script"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *HELLO*ls*hostname=1* ]]
+}
+
+@test "seccomp: flags LOG, SPEC_ALLOW and TSYNC are applied" {
+	sbundle '{defaultAction: "SCMP_ACT_ALLOW", flags: ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+		"SECCOMP_FILTER_FLAG_TSYNC"], syscalls: [{names: ["getppid"], action: "SCMP_ACT_ERRNO", errnoRet: 99}]}' \
+		sc-probe $NR_GETPPID
+	srun
+	[ "$status" -eq 0 ]
+	[ "$output" = errno=99 ]
+}
+
+# A seccomp agent on $TEST_TMP/agent.sock answering every notification with errno 77; what it
+# received goes to $TEST_TMP/agent/N.json (N-th connection) and the syscall numbers to N.nr.
+start_agent() {
+	mkdir -p "$TEST_TMP/agent"
+	python3 "$BATS_TEST_DIRNAME/seccomp-agent.py" "$TEST_TMP/agent.sock" "$TEST_TMP/agent.ready" \
+		"$TEST_TMP/agent" 77 &
+	TEST_PIDS="${TEST_PIDS:-} $!"
+	wait_for test -e "$TEST_TMP/agent.ready"
+}
+
+@test "seccomp: SCMP_ACT_NOTIFY hands the listener and the container process state to the agent" {
+	start_agent
+	local sc='{defaultAction: "SCMP_ACT_ALLOW", listenerPath: "'"$TEST_TMP"'/agent.sock",
+		listenerMetadata: "meta=1", syscalls: [{names: ["getppid"], action: "SCMP_ACT_NOTIFY"}]}'
+	sbundle "$sc" sc-probe $NR_GETPPID -- $NR_GETPGID 0 -- $NR_GETPPID
+	jq '.annotations = {"a": "b"}' "$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"
+	srun
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'errno=77\nok\nerrno=77')" ]
+	[ "$(cat "$TEST_TMP/agent/0.nr")" = "$(printf '%s\n%s' $NR_GETPPID $NR_GETPPID)" ]
+	jq . "$TEST_TMP/agent/0.json"
+	jq -e --arg b "$B" '.ociVersion == "1.3.0" and .fds == ["seccompFd"] and .metadata == "meta=1" and
+		.pid > 1 and .state.pid == .pid and .state.status == "creating" and .state.id == "c'$BATS_TEST_NUMBER'" and
+		.state.bundle == $b and .state.annotations == {"a": "b"}' "$TEST_TMP/agent/0.json"
+	# skiff exec: a listener of its own, status running, pid the new process.
+	sbundle "$sc" sleep 1000
+	skiff run -d --bundle "$B" --pid-file "$TEST_TMP/pid" c2 </dev/null >/dev/null 2>&1
+	wait_for test -e "$TEST_TMP/agent/1.json"
+	run timeout 20 "$SKIFF" --root "$ROOT" exec c2 sc-probe $NR_GETPPID
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = errno=77 ]
+	jq -e --argjson p "$(cat "$TEST_TMP/pid")" '.state.status == "running" and .state.pid == $p and
+		.pid != $p and .state.id == "c2"' "$TEST_TMP/agent/2.json"
+}
+
+# bad SECCOMP-JSON EXPECTED: run fails, the message has EXPECTED, nothing is left behind.
+bad() {
+	sbundle "$1" true
+	srun
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"$2"* ]]
+	[ -z "$(skiff list -q)" ]
+	rm -rf "$B"
+}
+
+@test "seccomp: config errors name the path" {
+	bad '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getppid"], action: "SCMP_ACT_ALLOW", errnoRet: 1}]}' \
+		'linux.seccomp.syscalls[0].errnoRet: SCMP_ACT_ALLOW takes no errno'
+	bad '{defaultAction: "SCMP_ACT_KILL", defaultErrnoRet: 1}' 'linux.seccomp.defaultErrnoRet: SCMP_ACT_KILL takes no errno'
+	bad '{defaultAction: "SCMP_ACT_ERRNO", defaultErrnoRet: 5000}' 'linux.seccomp.defaultErrnoRet: 5000 is not an errno'
+	bad '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["read"], action: "SCMP_ACT_ERRNO"},
+		{names: ["getppid"], action: "SCMP_ACT_ERRNO", args: [{index: 6, value: 1, op: "SCMP_CMP_EQ"}]}]}' \
+		'linux.seccomp.syscalls[1].args[0].index: 6 is not a syscall argument'
+	bad '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getppid"], action: "SCMP_ACT_FOO"}]}' \
+		'linux.seccomp.syscalls[0].action'
+	bad '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getppid"], action: "SCMP_ACT_ERRNO",
+		args: [{index: 0, value: 1, op: "SCMP_CMP_FOO"}]}]}' 'linux.seccomp.syscalls[0].args[0].op'
+	bad '{defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_FOO"]}' 'linux.seccomp.architectures[0]'
+	bad '{defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86", "SCMP_ARCH_SH"]}' \
+		'linux.seccomp.architectures[1]: architecture "SCMP_ARCH_SH" is unknown to libseccomp'
+	bad '{defaultAction: "SCMP_ACT_ALLOW", flags: ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"]}' \
+		'linux.seccomp.flags[0]: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV is not supported by this build'
+	bad '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getppid"], action: "SCMP_ACT_NOTIFY"}]}' \
+		'linux.seccomp.syscalls[0].action: SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath'
+	bad '{defaultAction: "SCMP_ACT_NOTIFY", listenerPath: "/run/agent.sock"}' \
+		'linux.seccomp.defaultAction: SCMP_ACT_NOTIFY can'"'"'t be the default'
+	bad '{defaultAction: "SCMP_ACT_ALLOW", listenerPath: "'"$TEST_TMP"'/nobody.sock",
+		syscalls: [{names: ["getppid"], action: "SCMP_ACT_NOTIFY"}]}' 'linux.seccomp.listenerPath'
+	bad '{defaultAction: "SCMP_ACT_ALLOW", listenerMetadata: "x"}' 'linux.seccomp.listenerMetadata: set without listenerPath'
+}
+
+@test "features: linux.seccomp lists what this build does" {
+	run "$SKIFF" features
+	[ "$status" -eq 0 ]
+	echo "$output" | jq -e '.linux.seccomp | .enabled == true and
+		(.actions | sort) == ["SCMP_ACT_ALLOW","SCMP_ACT_ERRNO","SCMP_ACT_KILL","SCMP_ACT_KILL_PROCESS",
+			"SCMP_ACT_KILL_THREAD","SCMP_ACT_LOG","SCMP_ACT_NOTIFY","SCMP_ACT_TRACE","SCMP_ACT_TRAP"] and
+		(.operators | length) == 7 and (.archs | index("SCMP_ARCH_X86_64")) != null and
+		(.knownFlags | length) == 4 and (.supportedFlags | index("SECCOMP_FILTER_FLAG_LOG")) != null and
+		(.supportedFlags | index("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV")) == null'
+}
