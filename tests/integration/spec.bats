@@ -92,14 +92,15 @@ load helpers
 		(.potentiallyUnsafeConfigAnnotations | type) == "array"'
 }
 
-@test "features: honest (lists what works: namespaces, mount options, idmap; not yet hooks, caps, cgroups, seccomp)" {
+@test "features: honest (lists what works: namespaces, mount options, idmap, hooks; not yet caps, cgroups, seccomp)" {
 	run "$SKIFF" features
 	[ "$status" -eq 0 ]
 	echo "$output" | jq -e '
 		(.linux.namespaces | sort) == ["cgroup","ipc","mount","network","pid","time","user","uts"] and
 		(.mountOptions | index("rro")) != null and (.mountOptions | index("idmap")) != null and
 		(.mountOptions | index("tmpcopyup")) != null and .linux.mountExtensions.idmap.enabled == true and
-		.hooks == [] and .linux.capabilities == [] and .linux.seccomp.enabled == false and
+		.hooks == ["prestart","createRuntime","createContainer","startContainer","poststart","poststop"] and
+		.linux.capabilities == [] and .linux.seccomp.enabled == false and
 		([.linux.cgroup[]] | any) == false and
 		.annotations["org.opencontainers.runc.checkpoint.enabled"] == "false"'
 	run "$SKIFF" features extra
