@@ -141,10 +141,7 @@ static int create_hooks(sk_building *b, bool *started, sk_error **err) {
   return send_state(b, SK_SYNC_HOOKS_DONE, SK_STATUS_CREATING, err);
 }
 
-/* A create that fails once its hooks started goes on as the lifecycle says (runtime.md, 3-5 ->
- * 12, 13): the container is destroyed, then the poststop hooks run (warnings only), so that
- * what prestart/createRuntime hooks set up can be undone. */
-static void abort_after_hooks(sk_building *b) {
+void sk_build_destroy(sk_building *b) {
   _cleanup_free_ char *json = sk_hooks_state_json(b->state, SK_STATUS_STOPPED);
   _cleanup_oci_config_ oci_config *cfg = sk_steal_ptr(&b->cfg);
   sk_build_abort(b);
@@ -347,7 +344,7 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
 fail:
   sk_ns_plan_close(&ctx.ns);
   if (hooks && b->state)
-    abort_after_hooks(b);
+    sk_build_destroy(b);
   else
     sk_build_abort(b);
   return -1;
@@ -367,7 +364,7 @@ int sk_container_create(const sk_globals *g, const sk_create_opts *o, sk_error *
   sk_building b;
   if (sk_build(g, o, true, &b, err) < 0) return -1;
   if (o->pid_file && sk_write_pid_file(o->pid_file, b.pid, err) < 0) {
-    sk_build_abort(&b);
+    sk_build_destroy(&b);
     return -1;
   }
   sk_build_close(&b);

@@ -53,7 +53,7 @@ int sk_container_run(const sk_globals *g, const sk_create_opts *o, int *exit_st,
   }
   if (r == 0) r = sk_build_release(&b, err);
   if (r < 0) {
-    if (b.dir) sk_build_abort(&b);
+    if (b.dir) sk_build_destroy(&b); /* built (sk_build undoes its own failures) */
     sigprocmask(SIG_SETMASK, &old, NULL);
     return -1;
   }

@@ -135,9 +135,8 @@ static int wait_hook(pid_t pid, const oci_hook *h, int *wstatus, sk_error **err)
 }
 
 static int run_one(const oci_hook *h, const char *where, const char *state_json, sk_error **err) {
-  char **argv = sk_xcalloc(h->args_len + 2, sizeof(char *));
-  char **envp = sk_xcalloc(h->env_len + 1, sizeof(char *));
-  _cleanup_free_ char **argv_free = argv, **envp_free = envp;
+  _cleanup_free_ char **argv = sk_xcalloc(h->args_len + 2, sizeof(char *));
+  _cleanup_free_ char **envp = sk_xcalloc(h->env_len + 1, sizeof(char *));
   for (size_t i = 0; i < h->args_len; i++)
     argv[i] = h->args[i];
   if (!h->args_len) argv[0] = h->path; /* no args: argv[0] is the path, as execv's callers do */

@@ -263,13 +263,17 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 	[ "$status" -eq 0 ]
 }
 
-@test "hooks: a failing startContainer hook fails run, nothing left" {
-	bundle true
-	set_hooks '{startContainer: [{path: "/bin/sh", args: ["sh", "-c", "exit 6"]}]}'
+@test "hooks: a failing startContainer hook fails run, nothing left; poststop runs" {
+	bundle sh -c 'echo ran > /out/ran'
+	set_hooks '{startContainer: [{path: "/bin/sh", args: ["sh", "-c", "exit 6"]}],
+		poststart: [{path: $rec, args: ["rec", "poststart"], env: ["OUT=" + $out]}],
+		poststop: [{path: $rec, args: ["rec", "poststop"], env: ["OUT=" + $out]}]}'
 	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" r3 </dev/null
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'hooks.startContainer[0]: "/bin/sh" exited with status 6'* ]]
 	[ ! -d "$ROOT/r3" ]
+	[ ! -e "$B/out/ran" ]
+	[ "$(order)" = "poststop " ]
 }
 
 @test "hooks: a failing poststart hook is a warning: start succeeds, the next hook runs" {
