@@ -95,6 +95,33 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 	[ ! -d "$ROOT/c1" ]
 }
 
+@test "hooks: with a user namespace too, each phase in its namespaces" {
+	bundle sleep 1000
+	all_hooks
+	sed -i 's|for n in mnt pid net;|for n in mnt pid net user;|' "$REC" "$B/rootfs/rec"
+	jq '.linux.namespaces += [{"type":"user"}]
+		| .linux.uidMappings=[{"containerID":0,"hostID":100000,"size":65536}]
+		| .linux.gidMappings=[{"containerID":0,"hostID":200000,"size":65536}]' \
+		"$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"
+	# The container's root (host uid 100000) runs createContainer and startContainer.
+	chmod 755 "$TEST_TMP"
+	chmod 777 "$R" "$B/out"
+	touch "$R/order" && chmod 666 "$R/order"
+	quiet skiff create --bundle "$B" u1 || { cat "$TEST_TMP/stderr"; false; }
+	pid="$(skiff state u1 | jq .pid)"
+	timeout 10 "$SKIFF" --root "$ROOT" start u1
+	for n in mnt pid net user; do
+		[ "$(cat "$R/createContainer.$n")" = "$(init_ns "$pid" $n)" ]
+		[ "$(cat "$B/out/startContainer.$n")" = "$(init_ns "$pid" $n)" ]
+		[ "$(init_ns "$pid" $n)" != "$(host_ns $n)" ]
+	done
+	timeout 10 "$SKIFF" --root "$ROOT" delete --force u1
+	[ "$(order)" = "prestart createRuntime createContainer poststart poststop " ]
+	for n in mnt pid net user; do
+		for p in prestart createRuntime poststart poststop; do [ "$(cat "$R/$p.$n")" = "$(host_ns $n)" ]; done
+	done
+}
+
 @test "hooks: the state on stdin, with the status of each phase" {
 	bundle sleep 1000
 	all_hooks
