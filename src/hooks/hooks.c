@@ -3,6 +3,7 @@
  * execve of the hook's path, wait with the hook's timeout. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
@@ -116,7 +117,9 @@ static int wait_hook(pid_t pid, const oci_hook *h, int *wstatus, sk_error **err)
       waitpid(pid, NULL, 0);
       return -1;
     }
-    long long deadline = now_ms() + h->timeout * 1000;
+    /* A timeout of centuries is no timeout: capped, not overflowed. */
+    long long ms = h->timeout > LLONG_MAX / 4000 ? LLONG_MAX / 4 : h->timeout * 1000;
+    long long deadline = now_ms() + ms;
     for (;;) {
       long long left = deadline - now_ms();
       struct pollfd p = {.fd = pfd, .events = POLLIN};
@@ -152,9 +155,14 @@ static int run_one(const oci_hook *h, const char *where, const char *state_json,
   }
   fflush(stdout);
   fflush(stderr);
+  /* Our caller may have left SIGCHLD ignored: children would then be reaped unwaited, their
+   * status lost. */
+  struct sigaction dfl = {.sa_handler = SIG_DFL}, old;
+  sigaction(SIGCHLD, &dfl, &old);
   pid_t pid = fork();
   if (pid < 0) {
     sk_error_errno(err, "fork for the hook");
+    sigaction(SIGCHLD, &old, NULL);
     close(rep[0]), close(rep[1]);
     goto fail;
   }
@@ -163,6 +171,7 @@ static int run_one(const oci_hook *h, const char *where, const char *state_json,
   sk_closep(&in);
   int st = 0, e = 0;
   int r = wait_hook(pid, h, &st, err);
+  sigaction(SIGCHLD, &old, NULL);
   ssize_t got = read(rep[0], &e, sizeof(e));
   close(rep[0]);
   if (r < 0) goto fail;

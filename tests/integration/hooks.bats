@@ -266,6 +266,32 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 	! kill -0 "$(jq .pid "$TEST_TMP/st.json")" 2>/dev/null
 }
 
+@test "hooks: a hook's exit status is seen even when skiff's caller ignores SIGCHLD" {
+	bundle sleep 1000
+	set_hooks '{createContainer: [{path: "/bin/busybox", args: ["sh", "-c", "exit 9"]}]}'
+	run timeout 20 bash -c "trap '' CHLD; exec \"\$0\" --root \"\$1\" create --bundle \"\$2\" c14 </dev/null" \
+		"$SKIFF" "$ROOT" "$B"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'hooks.createContainer[0]: "/bin/busybox" exited with status 9'* ]]
+	[ ! -d "$ROOT/c14" ]
+	set_hooks '{createRuntime: [{path: "/bin/busybox", args: ["sh", "-c", "exit 8"]}],
+		poststart: [{path: "/bin/busybox", args: ["true"]}]}'
+	run timeout 20 bash -c "trap '' CHLD; exec \"\$0\" --root \"\$1\" create --bundle \"\$2\" c14 </dev/null" \
+		"$SKIFF" "$ROOT" "$B"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'hooks.createRuntime[0]: "/bin/busybox" exited with status 8'* ]]
+}
+
+@test "hooks: the longest timeout the spec allows is no timeout, not an overflow" {
+	bundle sleep 1000
+	# (jq 1.6 would round it: set by sed)
+	set_hooks '{createRuntime: [{path: "/bin/busybox", timeout: 12345, args: ["true"]}]}'
+	sed -i 's/"timeout": *12345/"timeout":9223372036854775807/' "$B/config.json"
+	grep -q '"timeout":9223372036854775807' "$B/config.json"
+	quiet timeout 20 "$SKIFF" --root "$ROOT" create --bundle "$B" c15
+	[ "$(skiff state c15 | jq -r .status)" = created ]
+}
+
 @test "hooks: a hook that cannot be executed fails create, naming it" {
 	bundle sleep 1000
 	set_hooks '{createRuntime: [{path: ($tmp + "/no-such-hook")}]}'
