@@ -156,13 +156,16 @@ static int run_one(const oci_hook *h, const char *where, const char *state_json,
   fflush(stdout);
   fflush(stderr);
   /* Our caller may have left SIGCHLD ignored: children would then be reaped unwaited, their
-   * status lost. */
+   * status lost. Only then is it changed: setting SIGCHLD to SIG_DFL would also drop a pending
+   * one (that of the container's init, which a foreground run still has to see). */
   struct sigaction dfl = {.sa_handler = SIG_DFL}, old;
-  sigaction(SIGCHLD, &dfl, &old);
+  sigaction(SIGCHLD, NULL, &old);
+  bool ign = old.sa_handler == SIG_IGN;
+  if (ign) sigaction(SIGCHLD, &dfl, NULL);
   pid_t pid = fork();
   if (pid < 0) {
     sk_error_errno(err, "fork for the hook");
-    sigaction(SIGCHLD, &old, NULL);
+    if (ign) sigaction(SIGCHLD, &old, NULL);
     close(rep[0]), close(rep[1]);
     goto fail;
   }
@@ -171,7 +174,7 @@ static int run_one(const oci_hook *h, const char *where, const char *state_json,
   sk_closep(&in);
   int st = 0, e = 0;
   int r = wait_hook(pid, h, &st, err);
-  sigaction(SIGCHLD, &old, NULL);
+  if (ign) sigaction(SIGCHLD, &old, NULL);
   ssize_t got = read(rep[0], &e, sizeof(e));
   close(rep[0]);
   if (r < 0) goto fail;

@@ -78,7 +78,7 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 	for n in mnt pid net; do [ "$(cat "$R/createContainer.$n")" = "$(init_ns "$pid" $n)" ]; done
 	[ "$(skiff state c1 | jq -r .status)" = created ]
 
-	run timeout 10 "$SKIFF" --root "$ROOT" start c1
+	run timeout -k 5 10 "$SKIFF" --root "$ROOT" start c1
 	[ "$status" -eq 0 ]
 	# startContainer ran in the container (its path /rec is the rootfs's), before poststart.
 	[ "$(cat "$B/out/order")" = startContainer ]
@@ -88,7 +88,7 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 	# poststart: the program runs by then (the init exec'd it: same pid).
 	[ "$(cat /proc/$pid/comm)" = sleep ]
 
-	run timeout 10 "$SKIFF" --root "$ROOT" delete --force c1
+	run timeout -k 5 10 "$SKIFF" --root "$ROOT" delete --force c1
 	[ "$status" -eq 0 ]
 	[ "$(order)" = "prestart createRuntime createContainer poststart poststop " ]
 	for n in mnt pid net; do [ "$(cat "$R/poststop.$n")" = "$(host_ns $n)" ]; done
@@ -109,13 +109,13 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 	touch "$R/order" && chmod 666 "$R/order"
 	quiet skiff create --bundle "$B" u1 || { cat "$TEST_TMP/stderr"; false; }
 	pid="$(skiff state u1 | jq .pid)"
-	timeout 10 "$SKIFF" --root "$ROOT" start u1
+	timeout -k 5 10 "$SKIFF" --root "$ROOT" start u1
 	for n in mnt pid net user; do
 		[ "$(cat "$R/createContainer.$n")" = "$(init_ns "$pid" $n)" ]
 		[ "$(cat "$B/out/startContainer.$n")" = "$(init_ns "$pid" $n)" ]
 		[ "$(init_ns "$pid" $n)" != "$(host_ns $n)" ]
 	done
-	timeout 10 "$SKIFF" --root "$ROOT" delete --force u1
+	timeout -k 5 10 "$SKIFF" --root "$ROOT" delete --force u1
 	[ "$(order)" = "prestart createRuntime createContainer poststart poststop " ]
 	for n in mnt pid net user; do
 		for p in prestart createRuntime poststart poststop; do [ "$(cat "$R/$p.$n")" = "$(host_ns $n)" ]; done
@@ -127,8 +127,8 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 	all_hooks
 	quiet skiff create --bundle "$B" c2
 	pid="$(skiff state c2 | jq .pid)"
-	timeout 10 "$SKIFF" --root "$ROOT" start c2
-	timeout 10 "$SKIFF" --root "$ROOT" delete --force c2
+	timeout -k 5 10 "$SKIFF" --root "$ROOT" start c2
+	timeout -k 5 10 "$SKIFF" --root "$ROOT" delete --force c2
 	check() { # FILE STATUS PID
 		jq -e --arg b "$B" --arg s "$2" --argjson pid "$3" \
 			'.id == "c2" and .status == $s and .pid == $pid and .bundle == $b and
@@ -147,7 +147,7 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 @test "hooks: run calls all six in order, and deletes with poststop" {
 	bundle true
 	all_hooks
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" r1 </dev/null
+	run timeout -k 5 20 "$SKIFF" --root "$ROOT" run --bundle "$B" r1 </dev/null
 	[ "$status" -eq 0 ]
 	[ "$(order)" = "prestart createRuntime createContainer poststart poststop " ]
 	[ "$(cat "$B/out/order")" = startContainer ]
@@ -155,14 +155,22 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 	[ ! -d "$ROOT/r1" ]
 }
 
+@test "hooks: a foreground run whose program ends while poststart runs still sees it end" {
+	bundle sh -c 'exit 3'
+	set_hooks '{poststart: [{path: "/bin/busybox", args: ["sleep", "1"]}]}'
+	run timeout -k 5 20 "$SKIFF" --root "$ROOT" run --bundle "$B" r5 </dev/null
+	[ "$status" -eq 3 ]
+	[ ! -d "$ROOT/r5" ]
+}
+
 @test "hooks: run --detach runs the create and start hooks; delete the poststop ones" {
 	bundle sleep 1000
 	all_hooks
-	quiet timeout 20 "$SKIFF" --root "$ROOT" run -d --bundle "$B" r2
+	quiet timeout -k 5 20 "$SKIFF" --root "$ROOT" run -d --bundle "$B" r2
 	[ "$(order)" = "prestart createRuntime createContainer poststart " ]
 	[ "$(cat "$B/out/order")" = startContainer ]
 	[ "$(skiff state r2 | jq -r .status)" = running ]
-	timeout 10 "$SKIFF" --root "$ROOT" delete --force r2
+	timeout -k 5 10 "$SKIFF" --root "$ROOT" delete --force r2
 	[ "$(order)" = "prestart createRuntime createContainer poststart poststop " ]
 }
 
@@ -205,7 +213,7 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 		createRuntime: [{path: "/bin/busybox", args: ["grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status"]}],
 		poststart: [{path: "/bin/busybox", args: ["grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status"]}]}'
 	jq '.process.args = ["true"]' "$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"
-	quiet timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" r4
+	quiet timeout -k 5 20 "$SKIFF" --root "$ROOT" run --bundle "$B" r4
 	cat "$TEST_TMP/stdout"
 	[ "$(grep -c '^SigBlk:[[:space:]]*0000000000000000$' "$TEST_TMP/stdout")" -eq 2 ]
 	[ "$(grep -c '^SigIgn:[[:space:]]*0000000000000000$' "$TEST_TMP/stdout")" -eq 2 ]
@@ -217,7 +225,7 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 		"cat > " + $tmp + "/st.json; echo $$ > " + $tmp + "/hook.pid; exec sleep 60"]}],
 		createContainer: [{path: $rec, args: ["rec", "createContainer"], env: ["OUT=" + $out]}]}'
 	SECONDS=0
-	run timeout 20 "$SKIFF" --root "$ROOT" create --bundle "$B" c5 </dev/null
+	run timeout -k 5 20 "$SKIFF" --root "$ROOT" create --bundle "$B" c5 </dev/null
 	[ "$status" -ne 0 ]
 	[ "$SECONDS" -lt 10 ]
 	[[ "$output" == *"hooks.createRuntime[0]: timed out after 1s"* ]]
@@ -237,7 +245,7 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 		{path: $rec, args: ["rec", "createRuntime"], env: ["OUT=" + $out]}],
 		createContainer: [{path: $rec, args: ["rec", "createContainer"], env: ["OUT=" + $out]}],
 		poststop: [{path: $rec, args: ["rec", "poststop"], env: ["OUT=" + $out]}]}'
-	run timeout 20 "$SKIFF" --root "$ROOT" create --bundle "$B" c6 </dev/null
+	run timeout -k 5 20 "$SKIFF" --root "$ROOT" create --bundle "$B" c6 </dev/null
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'hooks.createRuntime[1]: "/bin/busybox" exited with status 3'* ]]
 	[ ! -d "$ROOT/c6" ]
@@ -251,7 +259,7 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 	bundle sleep 1000
 	set_hooks '{prestart: [{path: "/bin/busybox", args: ["sh", "-c", "exit 4"]}],
 		createRuntime: [{path: $rec, args: ["rec", "createRuntime"], env: ["OUT=" + $out]}]}'
-	run timeout 20 "$SKIFF" --root "$ROOT" create --bundle "$B" c7 </dev/null
+	run timeout -k 5 20 "$SKIFF" --root "$ROOT" create --bundle "$B" c7 </dev/null
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'hooks.prestart[0]: "/bin/busybox" exited with status 4'* ]]
 	[ ! -d "$ROOT/c7" ]
@@ -259,7 +267,7 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 
 	set_hooks '{createContainer: [{path: "/bin/busybox", args: ["sh", "-c",
 		"cat > " + $tmp + "/st.json; kill -9 $$"]}]}'
-	run timeout 20 "$SKIFF" --root "$ROOT" create --bundle "$B" c7 </dev/null
+	run timeout -k 5 20 "$SKIFF" --root "$ROOT" create --bundle "$B" c7 </dev/null
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'hooks.createContainer[0]: "/bin/busybox" was killed by signal 9 (SIGKILL)'* ]]
 	[ ! -d "$ROOT/c7" ]
@@ -269,14 +277,14 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 @test "hooks: a hook's exit status is seen even when skiff's caller ignores SIGCHLD" {
 	bundle sleep 1000
 	set_hooks '{createContainer: [{path: "/bin/busybox", args: ["sh", "-c", "exit 9"]}]}'
-	run timeout 20 bash -c "trap '' CHLD; exec \"\$0\" --root \"\$1\" create --bundle \"\$2\" c14 </dev/null" \
+	run timeout -k 5 20 bash -c "trap '' CHLD; exec \"\$0\" --root \"\$1\" create --bundle \"\$2\" c14 </dev/null" \
 		"$SKIFF" "$ROOT" "$B"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'hooks.createContainer[0]: "/bin/busybox" exited with status 9'* ]]
 	[ ! -d "$ROOT/c14" ]
 	set_hooks '{createRuntime: [{path: "/bin/busybox", args: ["sh", "-c", "exit 8"]}],
 		poststart: [{path: "/bin/busybox", args: ["true"]}]}'
-	run timeout 20 bash -c "trap '' CHLD; exec \"\$0\" --root \"\$1\" create --bundle \"\$2\" c14 </dev/null" \
+	run timeout -k 5 20 bash -c "trap '' CHLD; exec \"\$0\" --root \"\$1\" create --bundle \"\$2\" c14 </dev/null" \
 		"$SKIFF" "$ROOT" "$B"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'hooks.createRuntime[0]: "/bin/busybox" exited with status 8'* ]]
@@ -288,14 +296,14 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 	set_hooks '{createRuntime: [{path: "/bin/busybox", timeout: 12345, args: ["true"]}]}'
 	sed -i 's/"timeout": *12345/"timeout":9223372036854775807/' "$B/config.json"
 	grep -q '"timeout":9223372036854775807' "$B/config.json"
-	quiet timeout 20 "$SKIFF" --root "$ROOT" create --bundle "$B" c15
+	quiet timeout -k 5 20 "$SKIFF" --root "$ROOT" create --bundle "$B" c15
 	[ "$(skiff state c15 | jq -r .status)" = created ]
 }
 
 @test "hooks: a hook that cannot be executed fails create, naming it" {
 	bundle sleep 1000
 	set_hooks '{createRuntime: [{path: ($tmp + "/no-such-hook")}]}'
-	run timeout 20 "$SKIFF" --root "$ROOT" create --bundle "$B" c8 </dev/null
+	run timeout -k 5 20 "$SKIFF" --root "$ROOT" create --bundle "$B" c8 </dev/null
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"hooks.createRuntime[0]: exec \"$TEST_TMP/no-such-hook\": No such file or directory"* ]]
 	[ ! -d "$ROOT/c8" ]
@@ -306,13 +314,13 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 	set_hooks '{startContainer: [{path: "/bin/sh", args: ["sh", "-c", "exit 5"]}],
 		poststart: [{path: $rec, args: ["rec", "poststart"], env: ["OUT=" + $out]}]}'
 	quiet skiff create --bundle "$B" c9
-	run timeout 10 "$SKIFF" --root "$ROOT" start c9
+	run timeout -k 5 10 "$SKIFF" --root "$ROOT" start c9
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'hooks.startContainer[0]: "/bin/sh" exited with status 5'* ]]
 	[ ! -e "$B/out/ran" ]
 	[ ! -e "$R/order" ] # no poststart
 	wait_for sh -c "[ \"\$('$SKIFF' --root '$ROOT' state c9 | jq -r .status)\" = stopped ]"
-	run timeout 10 "$SKIFF" --root "$ROOT" delete c9
+	run timeout -k 5 10 "$SKIFF" --root "$ROOT" delete c9
 	[ "$status" -eq 0 ]
 }
 
@@ -321,7 +329,7 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 	set_hooks '{startContainer: [{path: "/bin/sh", args: ["sh", "-c", "exit 6"]}],
 		poststart: [{path: $rec, args: ["rec", "poststart"], env: ["OUT=" + $out]}],
 		poststop: [{path: $rec, args: ["rec", "poststop"], env: ["OUT=" + $out]}]}'
-	run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" r3 </dev/null
+	run timeout -k 5 20 "$SKIFF" --root "$ROOT" run --bundle "$B" r3 </dev/null
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'hooks.startContainer[0]: "/bin/sh" exited with status 6'* ]]
 	[ ! -d "$ROOT/r3" ]
@@ -334,7 +342,7 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 	set_hooks '{poststart: [{path: "/bin/busybox", args: ["sh", "-c", "exit 7"]},
 		{path: $rec, args: ["rec", "poststart"], env: ["OUT=" + $out]}]}'
 	quiet skiff create --bundle "$B" c10
-	run timeout 10 "$SKIFF" --root "$ROOT" --log "$TEST_TMP/log" --log-format json start c10
+	run timeout -k 5 10 "$SKIFF" --root "$ROOT" --log "$TEST_TMP/log" --log-format json start c10
 	[ "$status" -eq 0 ]
 	[ "$(skiff state c10 | jq -r .status)" = running ]
 	[ "$(order)" = "poststart " ]
@@ -347,7 +355,7 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 	set_hooks '{poststop: [{path: "/bin/busybox", timeout: 1, args: ["sh", "-c", "exec sleep 60"]},
 		{path: $rec, args: ["rec", "poststop"], env: ["OUT=" + $out]}]}'
 	quiet skiff create --bundle "$B" c11
-	run timeout 20 "$SKIFF" --root "$ROOT" --log "$TEST_TMP/log" --log-format json delete c11
+	run timeout -k 5 20 "$SKIFF" --root "$ROOT" --log "$TEST_TMP/log" --log-format json delete c11
 	[ "$status" -eq 0 ]
 	[ ! -d "$ROOT/c11" ]
 	[ "$(order)" = "poststop " ]
@@ -361,8 +369,8 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 		poststop: [{path: $rec, args: ["rec", "poststop"], env: ["OUT=" + $out]}]}'
 	quiet skiff create --bundle "$B" c12
 	set_hooks '{poststart: [{path: "/bin/false"}], poststop: [{path: "/bin/false"}]}'
-	timeout 10 "$SKIFF" --root "$ROOT" start c12
-	timeout 10 "$SKIFF" --root "$ROOT" delete --force c12
+	timeout -k 5 10 "$SKIFF" --root "$ROOT" start c12
+	timeout -k 5 10 "$SKIFF" --root "$ROOT" delete --force c12
 	[ "$(order)" = "poststart poststop " ]
 }
 
@@ -370,6 +378,6 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 	bundle sleep 1000
 	quiet skiff create --bundle "$B" c13
 	[ "$(jq .config "$ROOT/c13/state.json")" = null ]
-	timeout 10 "$SKIFF" --root "$ROOT" start c13
+	timeout -k 5 10 "$SKIFF" --root "$ROOT" start c13
 	[ "$(skiff state c13 | jq -r .status)" = running ]
 }
