@@ -39,21 +39,23 @@ bundle() {
 		"$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"
 }
 
-# set_hooks JQ-EXPR: `.hooks = EXPR` in the bundle's config, with $rec, $out, $tmp bound.
+# set_hooks JQ-EXPR: `.hooks = EXPR` in the bundle's config, with $rec, $out, $tmp bound and
+# rec(PHASE) = the host's recorder hook for that phase.
 set_hooks() {
-	jq --arg rec "$REC" --arg out "$R" --arg tmp "$TEST_TMP" ".hooks = ($1)" \
+	jq --arg rec "$REC" --arg out "$R" --arg tmp "$TEST_TMP" \
+		"def rec(p): {path: \$rec, args: [\"rec\", p], env: [\"OUT=\" + \$out]}; .hooks = ($1)" \
 		"$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"
 }
 
 # All six phases, each a recorder named after its phase.
 all_hooks() {
 	set_hooks '{
-		prestart: [{path: $rec, args: ["rec", "prestart"], env: ["OUT=" + $out]}],
-		createRuntime: [{path: $rec, args: ["rec", "createRuntime"], env: ["OUT=" + $out]}],
-		createContainer: [{path: $rec, args: ["rec", "createContainer"], env: ["OUT=" + $out]}],
+		prestart: [rec("prestart")],
+		createRuntime: [rec("createRuntime")],
+		createContainer: [rec("createContainer")],
 		startContainer: [{path: "/rec", args: ["rec", "startContainer"], env: ["OUT=/out"]}],
-		poststart: [{path: $rec, args: ["rec", "poststart"], env: ["OUT=" + $out]}],
-		poststop: [{path: $rec, args: ["rec", "poststop"], env: ["OUT=" + $out]}]}'
+		poststart: [rec("poststart")],
+		poststop: [rec("poststop")]}'
 }
 
 # order: every phase recorded, in order, one line (the startContainer ones are merged in
@@ -223,7 +225,7 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 	bundle sleep 1000
 	set_hooks '{createRuntime: [{path: "/bin/busybox", timeout: 1, args: ["sh", "-c",
 		"cat > " + $tmp + "/st.json; echo $$ > " + $tmp + "/hook.pid; exec sleep 60"]}],
-		createContainer: [{path: $rec, args: ["rec", "createContainer"], env: ["OUT=" + $out]}]}'
+		createContainer: [rec("createContainer")]}'
 	SECONDS=0
 	run timeout -k 5 20 "$SKIFF" --root "$ROOT" create --bundle "$B" c5 </dev/null
 	[ "$status" -ne 0 ]
@@ -242,9 +244,9 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 	set_hooks '{createRuntime: [
 		{path: "/bin/busybox", args: ["sh", "-c", "cat > " + $tmp + "/st.json"]},
 		{path: "/bin/busybox", args: ["sh", "-c", "exit 3"]},
-		{path: $rec, args: ["rec", "createRuntime"], env: ["OUT=" + $out]}],
-		createContainer: [{path: $rec, args: ["rec", "createContainer"], env: ["OUT=" + $out]}],
-		poststop: [{path: $rec, args: ["rec", "poststop"], env: ["OUT=" + $out]}]}'
+		rec("createRuntime")],
+		createContainer: [rec("createContainer")],
+		poststop: [rec("poststop")]}'
 	run timeout -k 5 20 "$SKIFF" --root "$ROOT" create --bundle "$B" c6 </dev/null
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'hooks.createRuntime[1]: "/bin/busybox" exited with status 3'* ]]
@@ -258,7 +260,7 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 @test "hooks: a failing prestart or createContainer hook fails create, undone" {
 	bundle sleep 1000
 	set_hooks '{prestart: [{path: "/bin/busybox", args: ["sh", "-c", "exit 4"]}],
-		createRuntime: [{path: $rec, args: ["rec", "createRuntime"], env: ["OUT=" + $out]}]}'
+		createRuntime: [rec("createRuntime")]}'
 	run timeout -k 5 20 "$SKIFF" --root "$ROOT" create --bundle "$B" c7 </dev/null
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'hooks.prestart[0]: "/bin/busybox" exited with status 4'* ]]
@@ -312,7 +314,7 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 @test "hooks: a failing startContainer hook fails start; the program never runs" {
 	bundle sh -c 'echo ran > /out/ran; sleep 1000'
 	set_hooks '{startContainer: [{path: "/bin/sh", args: ["sh", "-c", "exit 5"]}],
-		poststart: [{path: $rec, args: ["rec", "poststart"], env: ["OUT=" + $out]}]}'
+		poststart: [rec("poststart")]}'
 	quiet skiff create --bundle "$B" c9
 	run timeout -k 5 10 "$SKIFF" --root "$ROOT" start c9
 	[ "$status" -eq 1 ]
@@ -327,8 +329,8 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 @test "hooks: a failing startContainer hook fails run, nothing left; poststop runs" {
 	bundle sh -c 'echo ran > /out/ran'
 	set_hooks '{startContainer: [{path: "/bin/sh", args: ["sh", "-c", "exit 6"]}],
-		poststart: [{path: $rec, args: ["rec", "poststart"], env: ["OUT=" + $out]}],
-		poststop: [{path: $rec, args: ["rec", "poststop"], env: ["OUT=" + $out]}]}'
+		poststart: [rec("poststart")],
+		poststop: [rec("poststop")]}'
 	run timeout -k 5 20 "$SKIFF" --root "$ROOT" run --bundle "$B" r3 </dev/null
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'hooks.startContainer[0]: "/bin/sh" exited with status 6'* ]]
@@ -340,7 +342,7 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 @test "hooks: a failing poststart hook is a warning: start succeeds, the next hook runs" {
 	bundle sleep 1000
 	set_hooks '{poststart: [{path: "/bin/busybox", args: ["sh", "-c", "exit 7"]},
-		{path: $rec, args: ["rec", "poststart"], env: ["OUT=" + $out]}]}'
+		rec("poststart")]}'
 	quiet skiff create --bundle "$B" c10
 	run timeout -k 5 10 "$SKIFF" --root "$ROOT" --log "$TEST_TMP/log" --log-format json start c10
 	[ "$status" -eq 0 ]
@@ -353,7 +355,7 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 @test "hooks: a failing poststop hook is a warning: delete succeeds, the next hook runs" {
 	bundle sleep 1000
 	set_hooks '{poststop: [{path: "/bin/busybox", timeout: 1, args: ["sh", "-c", "exec sleep 60"]},
-		{path: $rec, args: ["rec", "poststop"], env: ["OUT=" + $out]}]}'
+		rec("poststop")]}'
 	quiet skiff create --bundle "$B" c11
 	run timeout -k 5 20 "$SKIFF" --root "$ROOT" --log "$TEST_TMP/log" --log-format json delete c11
 	[ "$status" -eq 0 ]
@@ -365,8 +367,8 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 
 @test "hooks: start and delete use the hooks of create time, not an edited config.json" {
 	bundle sleep 1000
-	set_hooks '{poststart: [{path: $rec, args: ["rec", "poststart"], env: ["OUT=" + $out]}],
-		poststop: [{path: $rec, args: ["rec", "poststop"], env: ["OUT=" + $out]}]}'
+	set_hooks '{poststart: [rec("poststart")],
+		poststop: [rec("poststop")]}'
 	quiet skiff create --bundle "$B" c12
 	set_hooks '{poststart: [{path: "/bin/false"}], poststop: [{path: "/bin/false"}]}'
 	timeout -k 5 10 "$SKIFF" --root "$ROOT" start c12
