@@ -25,9 +25,6 @@ typedef enum {
   SK_HOOK_POSTSTOP,
 } sk_hook_phase;
 
-/* The config key of the phase: "createRuntime". */
-const char *sk_hook_phase_name(sk_hook_phase ph);
-
 /* How many hooks the config has for that phase (0 when there are no hooks at all). */
 size_t sk_hooks_count(const oci_config *cfg, sk_hook_phase ph);
 

@@ -27,8 +27,6 @@ static const char *const phase_names[] = {
     [SK_HOOK_POSTSTOP] = "poststop",
 };
 
-const char *sk_hook_phase_name(sk_hook_phase ph) { return phase_names[ph]; }
-
 static const oci_hook *phase_hooks(const oci_config *cfg, sk_hook_phase ph, size_t *n) {
   const oci_hooks *h = cfg ? cfg->hooks : NULL;
   *n = 0;
