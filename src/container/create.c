@@ -138,6 +138,8 @@ static int create_hooks(sk_building *b, bool *started, sk_error **err) {
   if (sk_hooks_run(b->cfg, SK_HOOK_PRESTART, json, err) < 0 ||
       sk_hooks_run(b->cfg, SK_HOOK_CREATE_RUNTIME, json, err) < 0)
     return -1;
+  if (!sk_hooks_count(b->cfg, SK_HOOK_CREATE_CONTAINER))
+    return sk_sync_send(b->sync_fd, SK_SYNC_HOOKS_DONE, NULL, 0, err);
   return send_state(b, SK_SYNC_HOOKS_DONE, SK_STATUS_CREATING, err);
 }
 
