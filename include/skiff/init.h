@@ -20,6 +20,9 @@ typedef struct sk_init_ctx {
   int sync_fd;         /* the init's end of the sync socketpair */
   int fifo_fd;         /* exec.fifo opened O_RDWR: the init blocks reading it until `start`;
                           -1 for `run`, which releases the init over sync_fd instead */
+  int status_fd;       /* with fifo_fd: exec.status opened O_RDWR, where the init writes why it
+                          failed after `start` released it (startContainer hooks); `start` reads
+                          it until the init's exec closes it. -1 = none */
   bool exec;           /* `skiff exec`: join a running container (ns.join_*), no rootfs setup;
                           the process waits on sync_fd (GO) like `run` */
   bool no_pivot;

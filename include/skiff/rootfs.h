@@ -24,9 +24,12 @@ typedef struct sk_rootfs_ctx {
 /* Step 1, in the container's new mount namespace, with the container's credentials, before pivot:
  * root propagation, rootfs bind onto itself, mounts[] in order (destinations resolved inside the
  * rootfs, never following a symlink out of it), /dev (default devices, pts/ptmx, the fd/std* and
- * core links), linux.devices; then pivot_root (or MS_MOVE+chroot) with the old root detached,
- * and chdir("/"). Errors name the config path: "mounts[2].destination: ...". */
+ * core links), linux.devices. Errors name the config path: "mounts[2].destination: ...". */
 int sk_rootfs_setup(const oci_config *cfg, const sk_rootfs_ctx *ctx, sk_error **err);
+
+/* Then (the create-time hooks run in between): pivot_root into the rootfs (or MS_MOVE+chroot
+ * with no_pivot), the old root detached, and chdir("/"). */
+int sk_rootfs_pivot(const sk_rootfs_ctx *ctx, sk_error **err);
 
 /* Step 2, after pivot and after the terminal/console has been set up: linux.sysctl (refusing
  * sysctls not namespaced for ctx->ns_flags), readonlyPaths, maskedPaths, root.readonly,

@@ -20,8 +20,8 @@ typedef struct feature {
 } feature;
 
 static const feature hooks[] = {
-    {"prestart", false},       {"createRuntime", false}, {"createContainer", false},
-    {"startContainer", false}, {"poststart", false},     {"poststop", false},
+    {"prestart", true},       {"createRuntime", true}, {"createContainer", true},
+    {"startContainer", true}, {"poststart", true},     {"poststop", true},
 };
 
 static const feature namespaces[] = {

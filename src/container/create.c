@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "skiff/hooks.h"
 #include "skiff/init.h"
 #include "skiff/log.h"
 #include "skiff/oci.h"
@@ -114,8 +115,43 @@ static int make_state(const sk_create_opts *o, sk_building *b) {
         pidns = true; /* its own: a joined one is shared with its other members */
   s->shared_pidns = !pidns;
   s->cgroup_path = b->cgroup ? sk_cgroup_save(b->cgroup) : NULL;
+  s->config_json = sk_hooks_to_state(b->cfg);
   b->state = s;
   return 0;
+}
+
+/* The state for a hook run by the init, sent over the sync socket (as one message). */
+static int send_state(sk_building *b, sk_sync_type type, sk_status status, sk_error **err) {
+  _cleanup_free_ char *json = sk_hooks_state_json(b->state, status);
+  size_t len = strlen(json);
+  if (len > sizeof(((sk_sync_msg *)0)->data))
+    return sk_error_set(err, E2BIG, "hooks",
+                        "the container's state (%zu bytes, with its annotations) is too large to "
+                        "pass to the hooks run in the container (at most %zu)",
+                        len, sizeof(((sk_sync_msg *)0)->data));
+  return sk_sync_send(b->sync_fd, type, json, (uint32_t)len, err);
+}
+
+/* The init paused before pivot_root (init.c, step_create_hooks): prestart, then createRuntime,
+ * here in the runtime's namespaces; then the init runs createContainer with the state we send. */
+static int create_hooks(sk_building *b, bool *started, sk_error **err) {
+  sk_sync_msg m;
+  if (sk_sync_expect(b->sync_fd, SK_SYNC_HOOKS, &m, err) < 0) return -1;
+  *started = true;
+  _cleanup_free_ char *json = sk_hooks_state_json(b->state, SK_STATUS_CREATING);
+  if (sk_hooks_run(b->cfg, SK_HOOK_PRESTART, json, err) < 0 ||
+      sk_hooks_run(b->cfg, SK_HOOK_CREATE_RUNTIME, json, err) < 0)
+    return -1;
+  if (!sk_hooks_count(b->cfg, SK_HOOK_CREATE_CONTAINER))
+    return sk_sync_send(b->sync_fd, SK_SYNC_HOOKS_DONE, NULL, 0, err);
+  return send_state(b, SK_SYNC_HOOKS_DONE, SK_STATUS_CREATING, err);
+}
+
+void sk_build_destroy(sk_building *b) {
+  _cleanup_free_ char *json = sk_hooks_state_json(b->state, SK_STATUS_STOPPED);
+  _cleanup_oci_config_ oci_config *cfg = sk_steal_ptr(&b->cfg);
+  sk_build_abort(b);
+  sk_hooks_run_warn(cfg, SK_HOOK_POSTSTOP, json);
 }
 
 /* process.terminal and --console-socket go together when skiff detaches (runc's rules). */
@@ -198,11 +234,12 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
              sk_error **err) {
   memset(b, 0, sizeof(*b));
   b->sync_fd = b->console_peer = b->master = -1;
-  sk_init_ctx ctx = {.fifo_fd = -1, .sync_fd = -1, .tramp_fd = -1, .lock_fd = -1,
-                     .console_fd = -1, .tty_fd = -1};
+  sk_init_ctx ctx = {.fifo_fd = -1, .status_fd = -1, .sync_fd = -1, .tramp_fd = -1,
+                     .lock_fd = -1, .console_fd = -1, .tty_fd = -1};
   _cleanup_close_ int console = -1; /* our copy of the init's console fd */
   int fds[2] = {-1, -1};
-  _cleanup_close_ int fifo = -1;
+  _cleanup_close_ int fifo = -1, status = -1;
+  bool hooks = false; /* the create-time hooks started: a failure from here on runs poststop */
   sk_sync_msg m;
 
   if (sk_state_validate_id(o->id, err) < 0 || check_preserved(listen_fds() + o->preserve_fds, err) < 0)
@@ -245,6 +282,12 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
       sk_error_errno(err, "open exec.fifo");
       goto fail;
     }
+    /* Where the init tells `start` that it failed after its release (init.c). */
+    if (mkfifoat(b->dir->dirfd, "exec.status", 0600) < 0 ||
+        (status = openat(b->dir->dirfd, "exec.status", O_RDWR | O_CLOEXEC)) < 0) {
+      sk_error_errno(err, "create exec.status in the state directory");
+      goto fail;
+    }
   }
   if (sk_ns_plan_make(b->cfg, &ctx.ns, err) < 0 || sk_sync_pair(fds, err) < 0) goto fail;
   ctx.cfg = b->cfg;
@@ -253,6 +296,7 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
   ctx.id = o->id;
   ctx.sync_fd = fds[1];
   ctx.fifo_fd = fifo;
+  ctx.status_fd = status;
   if (b->cfg->process->terminal) {
     if (o->console_socket) {
       console = sk_console_connect(o->console_socket, err);
@@ -302,21 +346,33 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
   sk_ns_plan_close(&ctx.ns);
   /* The init joins its cgroup before it goes on with its setup: everything it does from
    * here on, and the user's program, is accounted and limited. */
+  if (make_cgroup(g, o->id, b, err) < 0) goto fail;
+  make_state(o, b);
+  bool pause = sk_hooks_count(b->cfg, SK_HOOK_PRESTART) ||
+               sk_hooks_count(b->cfg, SK_HOOK_CREATE_RUNTIME) ||
+               sk_hooks_count(b->cfg, SK_HOOK_CREATE_CONTAINER);
   sk_seccomp_agent_info agent = {.id = o->id, .bundle = b->bundle, .status = "creating",
                                  .container_pid = b->pid, .pid = b->pid};
-  if (make_cgroup(g, o->id, b, err) < 0 || sk_sync_send(b->sync_fd, SK_SYNC_GO, NULL, 0, err) < 0 ||
+  if (sk_sync_send(b->sync_fd, SK_SYNC_GO, NULL, 0, err) < 0 ||
+      (pause && create_hooks(b, &hooks, err) < 0) ||
       sk_seccomp_expect_ready(b->sync_fd, b->cfg, &agent, &m, err) < 0)
     goto fail;
   if (o->pidfd_socket && sk_send_pidfd(o->pidfd_socket, b->pid, err) < 0) goto fail;
+  /* The init waits for the state its startContainer hooks will read (init.c). */
+  if (sk_hooks_count(b->cfg, SK_HOOK_START_CONTAINER) &&
+      send_state(b, SK_SYNC_HOOKS, SK_STATUS_CREATED, err) < 0)
+    goto fail;
   /* Sent before READY: already queued. */
   if (b->console_peer >= 0 && (b->master = sk_terminal_recv_master(b->console_peer, err)) < 0)
     goto fail;
-  make_state(o, b);
   if (sk_state_save(b->dir, b->state, err) < 0) goto fail;
   return 0;
 fail:
   sk_ns_plan_close(&ctx.ns);
-  sk_build_abort(b);
+  if (hooks && b->state)
+    sk_build_destroy(b);
+  else
+    sk_build_abort(b);
   return -1;
 }
 
@@ -334,7 +390,7 @@ int sk_container_create(const sk_globals *g, const sk_create_opts *o, sk_error *
   sk_building b;
   if (sk_build(g, o, true, &b, err) < 0) return -1;
   if (o->pid_file && sk_write_pid_file(o->pid_file, b.pid, err) < 0) {
-    sk_build_abort(&b);
+    sk_build_destroy(&b);
     return -1;
   }
   sk_build_close(&b);

@@ -40,6 +40,10 @@ int sk_build_release(sk_building *b, sk_error **err);
 int sk_write_pid_file(const char *path, pid_t pid, sk_error **err);
 /* Undo a container: kill its init (if alive), remove its state dir. Closes b. */
 void sk_build_abort(sk_building *b);
+/* The same once its create-time hooks ran (a failure then goes on as runtime.md's lifecycle
+ * says, steps 12 and 13): sk_build_abort, then the poststop hooks (warnings only), so that what
+ * prestart/createRuntime hooks set up can be undone. */
+void sk_build_destroy(sk_building *b);
 void sk_build_close(sk_building *b);
 
 /* NOTIFY_SOCKET (notify.c). create: the notify dir, its bind mount and the env of the program.
@@ -55,7 +59,7 @@ void sk_forwarded_signals(sigset_t *set);
 /* Load the state of an existing container (locked), with the live status. */
 int sk_load(const sk_globals *g, const char *id, sk_container_dir **dir, sk_state **st,
             sk_error **err);
-/* Destroy a stopped container: remove its cgroup and its state (poststop hooks later). */
+/* Destroy a stopped container: remove its cgroup and its state, then run the poststop hooks. */
 int sk_destroy(sk_container_dir *dir, sk_state *st, sk_error **err);
 /* SIGKILL the init (verified by start time) and wait up to timeout_ms for it to die. */
 int sk_kill_and_wait(sk_state *st, int timeout_ms, sk_error **err);

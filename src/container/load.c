@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "skiff/hooks.h"
 #include "skiff/util.h"
 
 int sk_load(const sk_globals *g, const char *id, sk_container_dir **dir, sk_state **st,
@@ -54,5 +55,8 @@ int sk_destroy(sk_container_dir *dir, sk_state *st, sk_error **err) {
       return -1;
     }
   }
-  return sk_state_remove_dir(dir, err);
+  /* poststop: once the container is deleted (runtime.md, lifecycle 13); failures are warnings. */
+  if (sk_state_remove_dir(dir, err) < 0) return -1;
+  sk_hooks_run_kept(st, SK_HOOK_POSTSTOP, SK_STATUS_STOPPED);
+  return 0;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "skiff/hooks.h"
 #include "skiff/log.h"
 #include "skiff/terminal.h"
 #include "skiff/util.h"
@@ -52,7 +53,7 @@ int sk_container_run(const sk_globals *g, const sk_create_opts *o, int *exit_st,
   }
   if (r == 0) r = sk_build_release(&b, err);
   if (r < 0) {
-    if (b.dir) sk_build_abort(&b);
+    if (b.dir) sk_build_destroy(&b); /* built (sk_build undoes its own failures) */
     sigprocmask(SIG_SETMASK, &old, NULL);
     return -1;
   }
@@ -61,6 +62,7 @@ int sk_container_run(const sk_globals *g, const sk_create_opts *o, int *exit_st,
   /* Don't hold the container's lock while it runs: state/kill/exec must get in. */
   sk_container_dir *dir = sk_steal_ptr(&b.dir);
   sk_state_close_dir(dir);
+  sk_hooks_run_kept(b.state, SK_HOOK_POSTSTART, SK_STATUS_RUNNING);
   /* Forward signals (the terminal's size for SIGWINCH), copy the terminal, reap as subreaper. */
   *exit_st = exit_status(sk_terminal_proxy(b.master, b.pid, &set));
   sigprocmask(SIG_SETMASK, &old, NULL);

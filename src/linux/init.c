@@ -18,6 +18,7 @@
 
 #include "init_steps.h"
 #include "skiff/exec.h"
+#include "skiff/hooks.h"
 #include "skiff/oci.h"
 #include "skiff/process.h"
 #include "skiff/rootfs.h"
@@ -124,10 +125,34 @@ static sk_rootfs_ctx rootfs_ctx(const sk_init_ctx *ctx) {
   return r;
 }
 
-/* Step: mounts, /dev, devices, pivot_root. In the new mount namespace, as (namespaced) root. */
+/* Step: mounts, /dev, devices. In the new mount namespace, as (namespaced) root. */
 static int step_rootfs(sk_init_ctx *ctx, sk_error **err) {
   sk_rootfs_ctx r = rootfs_ctx(ctx);
   return sk_rootfs_setup(ctx->cfg, &r, err);
+}
+
+/* Step: the create-time hooks, "after the runtime environment has been created but before
+ * pivot_root" (config.md). We pause while the parent runs prestart and createRuntime in the
+ * runtime namespaces; it sends back the state, and we run createContainer here, in the
+ * container's namespaces, their paths still resolving in the host's tree (not pivoted yet). */
+static int step_create_hooks(sk_init_ctx *ctx, sk_error **err) {
+  if (!sk_hooks_count(ctx->cfg, SK_HOOK_PRESTART) && !sk_hooks_count(ctx->cfg, SK_HOOK_CREATE_RUNTIME) &&
+      !sk_hooks_count(ctx->cfg, SK_HOOK_CREATE_CONTAINER))
+    return 0;
+  uint32_t phase = SK_HOOK_CREATE_RUNTIME;
+  sk_sync_msg m;
+  if (sk_sync_send(ctx->sync_fd, SK_SYNC_HOOKS, &phase, sizeof(phase), err) < 0 ||
+      sk_sync_expect(ctx->sync_fd, SK_SYNC_HOOKS_DONE, &m, err) < 0)
+    return -1;
+  _cleanup_free_ char *state = sk_xcalloc(1, m.len + 1);
+  memcpy(state, m.data, m.len);
+  return sk_hooks_run(ctx->cfg, SK_HOOK_CREATE_CONTAINER, state, err);
+}
+
+/* Step: pivot_root into the rootfs, once the create-time hooks ran. */
+static int step_pivot(sk_init_ctx *ctx, sk_error **err) {
+  sk_rootfs_ctx r = rootfs_ctx(ctx);
+  return sk_rootfs_pivot(&r, err);
 }
 
 /* Step: the terminal, from the container's devpts: after pivot_root (so the pty is the
@@ -341,6 +366,8 @@ static const struct {
     {"set oom_score_adj", step_oom_score_adj, BOTH},
     {"set the hostname", step_hostname, INIT},
     {"set up the root filesystem", step_rootfs, INIT},
+    {"run the create-time hooks", step_create_hooks, INIT},
+    {"pivot into the root filesystem", step_pivot, INIT},
     {"set up the terminal", step_terminal, BOTH},
     {"finish the root filesystem", step_rootfs_finalize, INIT},
     {"enter the working directory", step_cwd, BOTH},
@@ -375,6 +402,28 @@ static int wait_for_start(sk_init_ctx *ctx, sk_error **err) {
   return 0;
 }
 
+/* With startContainer hooks, the parent sends the state they read (status created) right after
+ * READY; we keep it until `start`. */
+static int recv_start_state(sk_init_ctx *ctx, char **state, sk_error **err) {
+  *state = NULL;
+  if (ctx->exec || !sk_hooks_count(ctx->cfg, SK_HOOK_START_CONTAINER)) return 0;
+  sk_sync_msg m;
+  if (sk_sync_expect(ctx->sync_fd, SK_SYNC_HOOKS, &m, err) < 0) return -1;
+  *state = sk_xcalloc(1, m.len + 1);
+  memcpy(*state, m.data, m.len);
+  return 0;
+}
+
+/* A failure after `start` released us: `run` hears it on the sync socket, `start` on
+ * exec.status (which otherwise just closes when we exec). */
+static void report_start_failure(sk_init_ctx *ctx, const sk_error *err) {
+  sk_sync_send_error(ctx->sync_fd, err);
+  if (ctx->fifo_fd >= 0 && ctx->status_fd >= 0) {
+    _cleanup_free_ char *msg = sk_error_format(err);
+    (void)sk_write_all(ctx->status_fd, msg, strlen(msg));
+  }
+}
+
 int sk_init_main(sk_init_ctx *ctx) {
   _cleanup_error_ sk_error *err = NULL;
   /* The parent blocked the signals it forwards; the user's program starts with none blocked. */
@@ -389,8 +438,15 @@ int sk_init_main(sk_init_ctx *ctx) {
       return 1;
     }
   }
-  if (sk_sync_send(ctx->sync_fd, SK_SYNC_READY, NULL, 0, &err) < 0 || wait_for_start(ctx, &err) < 0) {
+  _cleanup_free_ char *start_state = NULL;
+  if (sk_sync_send(ctx->sync_fd, SK_SYNC_READY, NULL, 0, &err) < 0 ||
+      recv_start_state(ctx, &start_state, &err) < 0 || wait_for_start(ctx, &err) < 0) {
     sk_sync_send_error(ctx->sync_fd, err);
+    return 1;
+  }
+  /* startContainer: in the container, after `start`, just before the program (config.md). */
+  if (start_state && sk_hooks_run(ctx->cfg, SK_HOOK_START_CONTAINER, start_state, &err) < 0) {
+    report_start_failure(ctx, err);
     return 1;
   }
   const oci_process *p = ctx->cfg->process;

@@ -95,7 +95,12 @@ int sk_rootfs_setup(const oci_config *cfg, const sk_rootfs_ctx *ctx, sk_error **
   if (rootfd < 0) return sk_error_set(err, errno, "root.path", "\"%s\": open", ctx->rootfs);
 
   if (sk_rootfs_do_mounts(cfg, ctx, rootfd, err) < 0) return -1;
-  if (sk_rootfs_setup_dev(cfg, ctx, rootfd, err) < 0) return -1;
+  return sk_rootfs_setup_dev(cfg, ctx, rootfd, err);
+}
+
+int sk_rootfs_pivot(const sk_rootfs_ctx *ctx, sk_error **err) {
+  _cleanup_close_ int rootfd = open(ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0) return sk_error_set(err, errno, "root.path", "\"%s\": open", ctx->rootfs);
   return do_pivot(ctx, rootfd, err);
 }
 

@@ -92,14 +92,14 @@ load helpers
 		(.potentiallyUnsafeConfigAnnotations | type) == "array"'
 }
 
-@test "features: honest (lists what works: namespaces, mount options, idmap; capabilities; cgroup v1; seccomp; not yet hooks, cgroup v2)" {
+@test "features: honest (lists what works: namespaces, mount options, idmap; capabilities; cgroup v1; seccomp, hooks; not yet cgroup v2)" {
 	run "$SKIFF" features
 	[ "$status" -eq 0 ]
 	echo "$output" | jq -e '
 		(.linux.namespaces | sort) == ["cgroup","ipc","mount","network","pid","time","user","uts"] and
 		(.mountOptions | index("rro")) != null and (.mountOptions | index("idmap")) != null and
 		(.mountOptions | index("tmpcopyup")) != null and .linux.mountExtensions.idmap.enabled == true and
-		.hooks == [] and (.linux.capabilities | length) == 41 and .linux.seccomp.enabled == true and
+		.hooks == ["prestart","createRuntime","createContainer","startContainer","poststart","poststop"] and (.linux.capabilities | length) == 41 and .linux.seccomp.enabled == true and
 		.linux.cgroup == {"v1": true, "v2": false, "systemd": false, "systemdUser": false, "rdma": false} and
 		.annotations["org.opencontainers.runc.checkpoint.enabled"] == "false"'
 	run "$SKIFF" features extra

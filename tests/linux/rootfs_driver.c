@@ -7,7 +7,8 @@
  *
  * Loads BUNDLE/config.json, unshares the namespaces of linux.namespaces (paths are ignored;
  * mount and pid always), maps the user namespace with linux.uidMappings/gidMappings,
- * forks the container's pid 1, which calls sk_rootfs_setup + sk_rootfs_finalize and execs CMD.
+ * forks the container's pid 1, which calls sk_rootfs_setup, sk_rootfs_pivot and
+ * sk_rootfs_finalize and execs CMD.
  * --prepare-idmap: the parent makes the idmapped mounts (sk_rootfs_prepare_idmapped) once the
  * user namespace is mapped, and passes them to the child over a socket, as the runtime does.
  * --console: after setup, a pty is opened on the container's devpts and bound to /dev/console.
@@ -200,7 +201,7 @@ int main(int argc, char **argv) {
     pid_t init = fork(); /* pid 1 of the new pid namespace */
     if (init < 0) _exit(125);
     if (init == 0) {
-      if (sk_rootfs_setup(cfg, &ctx, &err) < 0) _exit(report(err));
+      if (sk_rootfs_setup(cfg, &ctx, &err) < 0 || sk_rootfs_pivot(&ctx, &err) < 0) _exit(report(err));
       if (console) {
         int ptm = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
         char *name = ptm >= 0 && unlockpt(ptm) == 0 ? ptsname(ptm) : NULL;
