@@ -270,7 +270,7 @@ is_status() { [ "$(status_of "$1")" = "$2" ]; }
 	[ "$(grep -c child "$B/out/sigs")" -eq 0 ]
 	skiff kill --all all1 USR1
 	wait_for grep -qx child "$B/out/sigs"
-	wait_for test "$(grep -c init "$B/out/sigs")" -eq 2
+	wait_for sh -c "[ \$(grep -c init \"$B/out/sigs\") -eq 2 ]"
 	skiff kill --all all1 KILL
 	wait_for is_status all1 stopped
 }
