@@ -179,3 +179,37 @@ run_isolated() {
 	trap - INT TERM HUP
 	return "$rc"
 }
+
+# isolate_and_run SCRIPT NAME: outside: a temp dir $T (not under /tmp: the test gets a
+# private /tmp of its own) with a copy of the binary under test (SKIFF may live in /tmp),
+# cleaned up on exit with every process that names it; then SCRIPT runs again as pid 1 of
+# a private pid and mount namespace, so the kernel ends everything the test started.
+isolate_and_run() {
+	local script="$1" name="$2"
+	T="$(mktemp -d "${SKIFF_CLIENT_TMP:-/var/tmp}/skiff-$name.XXXXXX")"
+	export T
+	mkdir -p "$T/bin"
+	cp "$SKIFF" "$T/bin/skiff.bin"
+	SKIFF_ORIG="$SKIFF" SKIFF="$T/bin/skiff.bin"
+	export SKIFF SKIFF_ORIG
+	# shellcheck disable=SC2317 # called by the EXIT trap
+	outer_cleanup() {
+		local p
+		for p in $(pids_mentioning "$T"); do kill -9 "$p" 2>/dev/null; done
+		umount_under "$T"
+		[ -z "${SKIFF_ARGV_OUT:-}" ] || cp "$T/argv.log" "$SKIFF_ARGV_OUT"
+		rm -rf "$T"
+	}
+	trap outer_cleanup EXIT
+	run_isolated "$script" "$name"
+}
+
+# fresh_run_and_tmp NAME: inside, fresh tmpfs on /run and /tmp (a failure is a failed check).
+fresh_run_and_tmp() {
+	if ! mount -t tmpfs -o mode=0755 "skiff-$1-run" /run ||
+		! mount -t tmpfs -o mode=1777 "skiff-$1-tmp" /tmp; then
+		not_ok "tmpfs on /run and /tmp in a private mount namespace"
+		summary
+		return 1
+	fi
+}

@@ -34,37 +34,13 @@ if [ -z "${SKIFF_CLIENT_INNER:-}" ]; then
 		echo "0 passed, 0 failed, 1 skipped"
 		exit 0
 	fi
-	# Not under /tmp: the test gets a private /tmp of its own.
-	T="$(mktemp -d "${SKIFF_CLIENT_TMP:-/var/tmp}/skiff-podman.XXXXXX")"
-	export T
-	# The binary under test is copied in: the test mounts its own /tmp (SKIFF may live there).
-	mkdir -p "$T/bin"
-	cp "$SKIFF" "$T/bin/skiff.bin"
-	SKIFF_ORIG="$SKIFF" SKIFF="$T/bin/skiff.bin"
-	export SKIFF SKIFF_ORIG
-	outer_cleanup() {
-		local p
-		# Anything still running that names the temp dir (conmon, podman) is ours.
-		for p in $(pids_mentioning "$T"); do kill -9 "$p" 2>/dev/null; done
-		umount_under "$T"
-		[ -z "${SKIFF_ARGV_OUT:-}" ] || cp "$T/argv.log" "$SKIFF_ARGV_OUT"
-		rm -rf "$T"
-	}
-	trap outer_cleanup EXIT
-	# A private mount namespace (fresh /run and /tmp) and pid namespace: when the inner script
-	# (its pid 1) ends, the kernel ends every process the test started.
-	run_isolated "${BASH_SOURCE[0]}" podman
+	isolate_and_run "${BASH_SOURCE[0]}" podman
 	exit $?
 fi
 
 # ---- inside the private mount namespace -------------------------------------------------
 START=$SECONDS
-if ! mount -t tmpfs -o mode=0755 skiff-podman-run /run ||
-	! mount -t tmpfs -o mode=1777 skiff-podman-tmp /tmp; then
-	not_ok "tmpfs on /run and /tmp in a private mount namespace"
-	summary
-	exit
-fi
+fresh_run_and_tmp podman || exit
 cd "$T" || exit 1 # conmon writes an `oom` file into its working directory
 # While skiff makes no cgroups, its containers stay in the caller's cgroups (here the
 # machine's own memory cgroup), and conmon would register its OOM eventfd on that cgroup:
