@@ -25,6 +25,13 @@ static int check_memory(struct sk_cgroup *cg, const oci_memory *m, sk_error **er
 int sk_cgroup_update(sk_cgroup *cg, const oci_config *cfg, sk_error **err) {
   const oci_resources *r = cfg->linux ? cfg->linux->resources : NULL;
   if (!r) return 0;
+  const oci_memory *m = r->memory;
+  /* before anything is written (a backend may set the limit before it sees the swap) */
+  if (m && m->has_limit && m->has_swap && m->limit >= 0 && m->swap >= 0 && m->swap < m->limit)
+    return sk_error_set(err, EINVAL, "linux.resources.memory.swap",
+                        "%" PRId64 " is below memory.limit %" PRId64
+                        " (swap is the limit of memory plus swap)",
+                        m->swap, m->limit);
   if (check_memory(cg, r->memory, err) < 0) return -1;
   cg->updating = true;
   int ret = cg->be->apply(cg, cfg, err);
