@@ -10,6 +10,7 @@
 #include "skiff/util.h"
 
 char *sk_kept_config(const oci_config *cfg) {
+  if (!cfg->hooks && (!cfg->linux || (!cfg->linux->resources && !cfg->linux->devices))) return NULL;
   oci_linux lx = {0};
   if (cfg->linux) {
     lx.resources = cfg->linux->resources;
