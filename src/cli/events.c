@@ -40,10 +40,12 @@ static int parse_duration(const char *s, int64_t *out, sk_error **err) {
   if (*p == '+') p++;
   if (strcmp(p, "0") == 0) goto bad; /* a valid duration, but no interval */
   while (*p) {
-    char *end;
+    /* digits and a point only (strtod would take hex, exponents, inf) */
+    size_t nl = strspn(p, "0123456789.");
+    char *end = NULL;
     errno = 0;
-    double v = (*p >= '0' && *p <= '9') || *p == '.' ? strtod(p, &end) : -1;
-    if (v < 0 || end == p || errno) goto bad;
+    double v = nl ? strtod(p, &end) : -1;
+    if (v < 0 || end != p + nl || errno) goto bad;
     size_t best = 0, bestlen = 0;
     for (size_t i = 0; i < SK_ARRAY_SIZE(units); i++) {
       size_t l = strlen(units[i].unit);

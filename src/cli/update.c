@@ -38,7 +38,9 @@ static int parse_size(const char *s, const char *flag, const char *field, int64_
   }
   char *end = NULL;
   errno = 0;
+  size_t nl = strspn(s, "0123456789."); /* strtod would take hex, exponents, inf */
   double v = isdigit((unsigned char)*s) ? strtod(s, &end) : -1;
+  if (end != s + nl) v = -1;
   const char *units = "kmgtp";
   double mult = 1;
   if (end && *end == ' ') end++;
