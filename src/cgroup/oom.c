@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* OOM kills in the container's cgroup, as a pollable fd.
  *   v1: an eventfd registered for memory.oom_control through cgroup.event_control; the kernel
- *       adds 1 to it per OOM in the cgroup (and signals it once more when the cgroup goes).
+ *       adds 1 to it per OOM in the cgroup (and signals it once more when the cgroup goes:
+ *       not counted when memory.oom_control is gone).
  *   v2: inotify on memory.events (modified whenever one of its counters moves); the count is
  *       its oom_kill field, compared with the last one read. */
 #include <errno.h>
@@ -20,6 +21,7 @@
 struct sk_cgroup_oom {
   int fd;         /* eventfd (v1) or inotify fd (v2) */
   int control;    /* v1: memory.oom_control, open while registered */
+  char *ctl_path; /* v1: its path (gone with the cgroup) */
   char *events;   /* v2: path of memory.events */
   uint64_t kills; /* v2: oom_kill when last read */
 };
@@ -35,9 +37,9 @@ static uint64_t oom_kills(const char *path) {
 static int open_v1(struct sk_cgroup *cg, sk_cgroup_oom *w, sk_error **err) {
   const sk_cg_dir *d = sk_cg_find(cg, "memory");
   if (!d) return sk_error_set(err, ENOTSUP, NULL, "the memory cgroup controller is not mounted");
-  _cleanup_free_ char *ctl = sk_xasprintf("%s/%s/memory.oom_control", d->mount, d->rel);
-  w->control = open(ctl, O_RDONLY | O_CLOEXEC);
-  if (w->control < 0) return sk_error_errno(err, "open %s", ctl);
+  w->ctl_path = sk_xasprintf("%s/%s/memory.oom_control", d->mount, d->rel);
+  w->control = open(w->ctl_path, O_RDONLY | O_CLOEXEC);
+  if (w->control < 0) return sk_error_errno(err, "open %s", w->ctl_path);
   w->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (w->fd < 0) return sk_error_errno(err, "eventfd for the OOM notifications");
   if (sk_cg_write(d, "cgroup.event_control", NULL, err, "%d %d", w->fd, w->control) < 0) {
@@ -98,5 +100,6 @@ void sk_cgroup_oom_close(sk_cgroup_oom *w) {
   if (w->fd >= 0) close(w->fd);
   if (w->control >= 0) close(w->control);
   free(w->events);
+  free(w->ctl_path);
   free(w);
 }
