@@ -35,6 +35,9 @@ static int kept(const sk_state *st, oci_config **out, sk_error **err) {
   } else {
     *out = sk_xcalloc(1, sizeof(oci_config));
     (*out)->oci_version = sk_xstrdup(st->oci_version);
+    /* the parser wants a root on Linux */
+    (*out)->root = sk_xcalloc(1, sizeof(oci_root));
+    (*out)->root->path = sk_xstrdup(st->rootfs);
   }
   oci_config *c = *out;
   if (!c->linux) c->linux = sk_xcalloc(1, sizeof(oci_linux));
