@@ -223,8 +223,9 @@ cat >"$WORK/run/runtime" <<EOF
 exec "$RUNTIME" --root "$STATE" "\$@"
 EOF
 chmod 755 "$WORK/run/runtime"
-# The programs read runtimetest and the rootfs tarball from their working directory.
-ln -s "$BIN/runtimetest" "$WORK/run/runtimetest"
+# The programs read runtimetest and the rootfs tarball from their working directory. A copy:
+# runtimetest is copied into each bundle with mrunalp/fileutils, which copies a symlink as is.
+cp "$BIN/runtimetest" "$WORK/run/runtimetest"
 ln -s "$BIN"/rootfs-*.tar.gz "$WORK/run/"
 
 # The private namespace: / rshared (the propagation tests need a shared root), and
