@@ -21,8 +21,9 @@
 #  4. prints each program's result and assertion counts, then the totals.
 #
 # --ci: assertions listed in tests/conformance/known-failures.txt do not count as failures;
-# the last line is "N passed, N failed, N skipped" (programs) and the exit status is non-zero
-# only for failures not in that list (or a program that did not finish).
+# the last line is "N passed, N failed, N skipped" (programs; a program whose only failures are
+# known ones, KNOWN, counts as skipped) and the exit status is non-zero only for failures not
+# in that list (or a program that did not finish).
 #
 # Environment:
 #   SKIFF_CONFORMANCE_CACHE     cache directory (default /var/cache/skiff-conformance)
@@ -328,16 +329,20 @@ for prog in "${PROGRAMS[@]}"; do
 			failed_lines+=("$whole")
 		fi
 	fi
+	# No assertion, no error, exit 0: a pass (the hook programs report only what goes wrong).
 	if [ $fail -gt 0 ]; then
 		result=FAIL P_FAIL=$((P_FAIL + 1))
-	elif [ $pass -eq 0 ] && [ $known -eq 0 ]; then
+	elif [ $known -gt 0 ]; then
+		# Only known failures: not a pass, not a CI failure; counted with the skips.
+		result=KNOWN P_SKIP=$((P_SKIP + 1))
+	elif [ $skip -gt 0 ] && [ $pass -eq 0 ]; then
 		result=SKIP P_SKIP=$((P_SKIP + 1))
 	else
 		result=PASS P_PASS=$((P_PASS + 1))
 	fi
 	extra=""
 	[ $known -gt 0 ] && extra=", $known known"
-	printf '%-4s %-36s %4d ok, %3d not ok, %3d skipped%s (%ds)\n' "$result" "$prog" "$pass" "$fail" "$skip" "$extra" $((SECONDS - t0))
+	printf '%-5s %-36s %4d ok, %3d not ok, %3d skipped%s (%ds)\n' "$result" "$prog" "$pass" "$fail" "$skip" "$extra" $((SECONDS - t0))
 	for d in "${failed_lines[@]+"${failed_lines[@]}"}"; do
 		printf '       not ok: %s\n' "$d"
 		UNEXPECTED+=("$prog :: $d")
