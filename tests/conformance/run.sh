@@ -176,16 +176,19 @@ build_programs() {
 		cd "$rt" || exit 1
 		export GO111MODULE=off GOPATH="$gopath:/usr/share/gocode" GOCACHE="$CACHE/gocache" \
 			GOFLAGS= CGO_ENABLED=0
-		go build -tags "netgo osusergo" -o "$BIN/runtimetest" ./cmd/runtimetest || exit 1
+		go build -trimpath -ldflags "-s -w" -tags "netgo osusergo" -o "$BIN/runtimetest" ./cmd/runtimetest || exit 1
 		mkdir -p "$BIN/validation" || exit 1
 		local d
 		for d in validation/*/; do
 			d="${d%/}"
 			[ "$d" = validation/util ] && continue
-			go build -o "$BIN/validation/${d#validation/}" "./$d" || exit 1
+			go build -trimpath -ldflags "-s -w" -o "$BIN/validation/${d#validation/}" "./$d" || exit 1
 		done
 	) || return 1
 	cp "$rt/rootfs-$(go env GOARCH).tar.gz" "$BIN/" || return 1
+	# Only the programs are kept; older builds go.
+	rm -rf "$BUILD/gopath" "$BUILD/src"
+	find "$CACHE" -mindepth 1 -maxdepth 1 -type d -name '*-tap*' ! -path "$BUILD" -exec rm -rf {} +
 	echo "$VERSION" >"$BUILD/.built"
 }
 
