@@ -147,6 +147,25 @@ else
 	log "sanitizer build skipped (SKIFF_SANITIZE=0)"
 fi
 
+# OCI conformance (tests/conformance/run.sh --ci): runtime-tools' validation programs against the
+# static build; failures listed in tests/conformance/known-failures.txt don't count. Counted per
+# program from its last line. SKIFF_CONFORMANCE=0 skips it.
+if [ "${SKIFF_CONFORMANCE:-1}" != 0 ] && [ -x build-test/skiff ]; then
+	log "OCI conformance: runtime-tools validation (tests/conformance/run.sh --ci)"
+	conf_out="$(bash tests/conformance/run.sh --ci "$REPO/build-test/skiff" 2>&1)"
+	conf_rc=$?
+	echo "$conf_out"
+	conf_last="$(tail -1 <<<"$conf_out")"
+	if [[ "$conf_last" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
+		PASSED=$((PASSED + BASH_REMATCH[1]))
+		FAILED=$((FAILED + BASH_REMATCH[2]))
+		SKIPPED=$((SKIPPED + BASH_REMATCH[3]))
+		if [ $conf_rc -ne 0 ] && [ "${BASH_REMATCH[2]}" -eq 0 ]; then FAILED=$((FAILED + 1)); fi
+	else
+		FAILED=$((FAILED + 1))
+	fi
+fi
+
 if [ -f tests/fuzz.sh ] && [ "${SKIFF_FUZZ_SECONDS:-30}" != 0 ]; then
 	log "fuzzing (tests/fuzz.sh, ${SKIFF_FUZZ_SECONDS:-30}s)"
 	if bash tests/fuzz.sh "${SKIFF_FUZZ_SECONDS:-30}" >build-fuzz.log 2>&1; then

@@ -133,18 +133,21 @@ static int send_state(sk_building *b, sk_sync_type type, sk_status status, sk_er
 }
 
 /* The init paused before pivot_root (init.c, step_create_hooks): prestart, then createRuntime,
- * here in the runtime's namespaces; then the init runs createContainer with the state we send. */
+ * here in the runtime's namespaces; then the init runs createContainer with the state we send.
+ * Their status is "created": runtime.md defines "creating" as step 2 of the lifecycle (making the
+ * environment) and "created" as after step 2; these hooks are steps 3-5 (as crun does; runc
+ * says "creating"; runtime-tools' hooks_stdin checks "created"). */
 static int create_hooks(sk_building *b, bool *started, sk_error **err) {
   sk_sync_msg m;
   if (sk_sync_expect(b->sync_fd, SK_SYNC_HOOKS, &m, err) < 0) return -1;
   *started = true;
-  _cleanup_free_ char *json = sk_hooks_state_json(b->state, SK_STATUS_CREATING);
+  _cleanup_free_ char *json = sk_hooks_state_json(b->state, SK_STATUS_CREATED);
   if (sk_hooks_run(b->cfg, SK_HOOK_PRESTART, json, err) < 0 ||
       sk_hooks_run(b->cfg, SK_HOOK_CREATE_RUNTIME, json, err) < 0)
     return -1;
   if (!sk_hooks_count(b->cfg, SK_HOOK_CREATE_CONTAINER))
     return sk_sync_send(b->sync_fd, SK_SYNC_HOOKS_DONE, NULL, 0, err);
-  return send_state(b, SK_SYNC_HOOKS_DONE, SK_STATUS_CREATING, err);
+  return send_state(b, SK_SYNC_HOOKS_DONE, SK_STATUS_CREATED, err);
 }
 
 void sk_build_destroy(sk_building *b) {

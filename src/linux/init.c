@@ -280,8 +280,10 @@ static int step_privileges(sk_init_ctx *ctx, sk_error **err) {
 }
 
 /* Step: no fd of skiff's reaches the container (CVE-2024-21626): everything from 3 + preserved
- * on is close-on-exec; the preserved ones (3 .. 3+N-1) are passed on as they are. No later step
- * opens an fd that could escape this. */
+ * on is close-on-exec; the preserved ones (3 .. 3+N-1) are passed on as they are. Just before
+ * the seccomp filter may be loaded (early), so close_range and fcntl needn't be in the profile
+ * (runtime-tools' default profile has neither). No later step opens an fd that could escape
+ * this: theirs are O_CLOEXEC and closed again, the seccomp listener is close-on-exec. */
 static int step_fds(sk_init_ctx *ctx, sk_error **err) {
   unsigned int first = 3 + (unsigned int)ctx->preserve_fds;
   if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
@@ -310,7 +312,7 @@ static int step_no_new_privs(sk_init_ctx *ctx, sk_error **err) {
  * little of skiff as possible. With noNewPrivileges: last (late), after the no_new_privs step,
  * right before READY and the exec. Without it, loading needs CAP_SYS_ADMIN, so it is loaded
  * just before the privileges step drops it (early), and the profile must also allow that step's
- * syscalls (capset, setresuid, setgroups, prctl) and the fd step's close_range. Either way, what
+ * syscalls (capset, setresuid, setgroups, prctl); the fd step runs before it. Either way, what
  * still runs under the filter must be allowed by it (real profiles do): send/recv on the sync
  * socket or read on exec.fifo, fcntl, execveat of the trampoline's memfd, and in the
  * trampoline fcntl, execve, sendto/write and exit_group. One function, two rows of the table;
@@ -380,9 +382,9 @@ static const struct {
     {"set the scheduler", step_scheduler, BOTH},
     {"set the rlimits", step_rlimits, BOTH},
     {"set the LSM labels", step_lsm, BOTH},
+    {"close skiff's file descriptors", step_fds, BOTH},
     {"load the seccomp filter (no noNewPrivileges: with CAP_SYS_ADMIN)", step_seccomp_early, BOTH},
     {"drop privileges (bounding set, user, capabilities)", step_privileges, BOTH},
-    {"close skiff's file descriptors", step_fds, BOTH},
     {"set the final CPU affinity", step_cpu_final, EXEC},
     {"set no_new_privs", step_no_new_privs, BOTH},
     {"load the seccomp filter (noNewPrivileges)", step_seccomp_late, BOTH},

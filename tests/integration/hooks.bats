@@ -124,6 +124,8 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 	done
 }
 
+# The create-time hooks see "created": runtime.md's "creating" is step 2 of the lifecycle, the
+# hooks are steps 3-5 (runtime-tools' hooks_stdin checks this too).
 @test "hooks: the state on stdin, with the status of each phase" {
 	bundle sleep 1000
 	all_hooks
@@ -136,9 +138,9 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 			'.id == "c2" and .status == $s and .pid == $pid and .bundle == $b and
 			 .ociVersion == "1.3.0" and .rootfs == $b + "/rootfs"' "$1"
 	}
-	check "$R/prestart.stdin" creating "$pid"
-	check "$R/createRuntime.stdin" creating "$pid"
-	check "$R/createContainer.stdin" creating "$pid"
+	check "$R/prestart.stdin" created "$pid"
+	check "$R/createRuntime.stdin" created "$pid"
+	check "$R/createContainer.stdin" created "$pid"
 	check "$B/out/startContainer.stdin" created "$pid"
 	check "$R/poststart.stdin" running "$pid"
 	check "$R/poststop.stdin" stopped 0

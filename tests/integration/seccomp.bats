@@ -219,6 +219,23 @@ argrule() {
 	echo "$output" | grep -qx 1000
 }
 
+# runtime-tools' default profile (an allow list from before close_range) without noNewPrivileges:
+# skiff's fds are made close-on-exec before the filter is loaded, so a profile needn't allow
+# close_range or fcntl, and still none of skiff's fds reaches the program.
+@test "seccomp: a profile denying close_range and fcntl, without noNewPrivileges; no fd of skiff's leaks" {
+	sbundle '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [
+		{names: ["close_range", "fcntl"], action: "SCMP_ACT_ERRNO"}]}' \
+		sh -c "ls /proc/self/fd; grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status"
+	jq '.process.noNewPrivileges = false' "$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"
+	srun
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# ls sees 0-2 and the fd of the directory it reads; nothing else.
+	[ "$(echo "$output" | grep -E '^[0-9]+$' | tr '\n' ' ')" = "0 1 2 3 " ]
+	echo "$output" | grep -Eq '^NoNewPrivs:[[:space:]]+0$'
+	echo "$output" | grep -Eq '^Seccomp:[[:space:]]+2$'
+}
+
 @test "seccomp: podman's profile runs a busybox shell and skiff exec; blocks sethostname and unlisted syscalls" {
 	podman_profile
 	local script="echo hello | tr a-z A-Z; ls / >/dev/null && echo ls; hostname foo; echo hostname=\$?
