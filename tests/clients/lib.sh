@@ -7,7 +7,7 @@ PASSED=0 FAILED=0 SKIPPED=0
 
 ok() {
 	PASSED=$((PASSED + 1))
-	echo "ok - $1"
+	echo "ok - $1 [${SECONDS}s]"
 }
 not_ok() {
 	FAILED=$((FAILED + 1))

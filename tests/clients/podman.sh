@@ -156,7 +156,9 @@ if [ $rc = 0 ] && [ "$(head -1 <<<"$out")" = "$want" ] && [ "$n" = 2 ] && [ "$(s
 else
 	not_ok "start -a of a stopped container runs it again" "rc=$rc creates=$n out=$out"
 fi
-out="$(pm restart run1 2>&1)" && wait_until 10 test "$(pm logs run1 2>/dev/null | grep -c "^$want")" = 3
+# runs_logged N: the logs hold N runs' first lines (for wait_until: evaluated each time).
+runs_logged() { [ "$(pm logs run1 2>/dev/null | grep -c "^$want")" = "$1" ]; }
+out="$(pm restart run1 2>&1)" && wait_until 10 runs_logged 3
 rc=$?
 if [ $rc = 0 ]; then ok "restart of a stopped container (third run logged)"; else not_ok "restart of a stopped container" "$out; logs: $(pm logs run1 2>&1)"; fi
 pm rm -f run1 >/dev/null 2>&1
