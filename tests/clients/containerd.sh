@@ -362,8 +362,8 @@ else
 	kill "$evpid" 2>/dev/null
 	wait "$evpid" 2>/dev/null
 	DETAIL="rc=$rc; events: $(grep -F o1 "$T/events.log" | cut -c1-200 | tr '\n' ' ')"
-	check "OOM kill under --memory-limit 16m: exit 137, the shim published /tasks/oom" \
-		eval '[ "$rc" = 137 ] && grep -q "/tasks/oom" "$T/events.log"'
+	oom_seen() { [ "$rc" = 137 ] && grep -q "/tasks/oom" "$T/events.log"; }
+	check "OOM kill under --memory-limit 16m: exit 137, the shim published /tasks/oom" oom_seen
 fi
 
 # 16. seccomp: ctr run --seccomp (containerd's default profile) active inside.

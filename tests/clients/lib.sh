@@ -240,7 +240,9 @@ check_cgroups_removed() {
 		ok "no cgroup left under /$1 (every hierarchy)"
 		return 0
 	fi
+	# shellcheck disable=SC2086 # a line each
 	not_ok "no cgroup left under /$1 (every hierarchy)" $left
+	# shellcheck disable=SC2013 # cgroup paths made by the test: no blanks
 	for d in $(sort -r <<<"$left"); do
 		[ -f "$d/freezer.state" ] && echo THAWED >"$d/freezer.state" 2>/dev/null
 		[ -f "$d/cgroup.freeze" ] && echo 0 >"$d/cgroup.freeze" 2>/dev/null
