@@ -276,7 +276,7 @@ p1pid="$(pm inspect --format '{{.State.Pid}}' p1 2>/dev/null)"
 out="$(pm pause p1 2>&1)"
 rc=$?
 if [ $rc != 0 ] && grep -q "not implemented" <<<"$out"; then
-	skip "pause/unpause" "skiff pause: not implemented yet"
+	skip "pause/unpause" "skiff pause: not implemented yet; the freezer check on the host runs once it is"
 else
 	if [ "$(host_cgroup_mode)" = v1 ]; then
 		fz="/sys/fs/cgroup/freezer$(sed -n 's/^[0-9]*:freezer://p' "/proc/$p1pid/cgroup" 2>/dev/null)/freezer.state"
