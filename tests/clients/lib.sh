@@ -87,9 +87,15 @@ host_cgroup_mode() {
 	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then echo v2; else echo v1; fi
 }
 
-# cgroups_supported: skiff manages cgroups of the host's kind.
+# cgroups_supported: skiff manages cgroups of the host's kind (asked once, then remembered:
+# every check of a run sees the same answer).
 cgroups_supported() {
-	skiff_feature "f.get('linux',{}).get('cgroup',{}).get('$(host_cgroup_mode)', False)"
+	if [ -z "${CGROUPS_SUPPORTED:-}" ]; then
+		CGROUPS_SUPPORTED=no
+		skiff_feature "f.get('linux',{}).get('cgroup',{}).get('$(host_cgroup_mode)', False)" &&
+			CGROUPS_SUPPORTED=yes
+	fi
+	[ "$CGROUPS_SUPPORTED" = yes ]
 }
 
 # wait_until SECONDS CMD...: poll CMD every 0.1 s.
