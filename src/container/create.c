@@ -116,7 +116,7 @@ static int make_state(const sk_create_opts *o, sk_building *b) {
   s->shared_pidns = !pidns;
   s->no_new_keyring = o->no_new_keyring;
   s->cgroup_path = b->cgroup ? sk_cgroup_save(b->cgroup) : NULL;
-  s->config_json = sk_hooks_to_state(b->cfg);
+  s->config_json = sk_kept_config(b->cfg);
   b->state = s;
   return 0;
 }

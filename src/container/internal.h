@@ -64,6 +64,10 @@ int sk_destroy(sk_container_dir *dir, sk_state *st, sk_error **err);
 /* A poststart hook failed (runtime.md lifecycle 9): stop the container, destroy it, run the
  * poststop hooks (as delete --force does); what fails on the way is logged. */
 void sk_poststart_failed(const sk_globals *g, const char *id);
+/* The part of the config the state keeps (config_json): hooks, linux.resources and
+ * linux.devices, as a config. Caller frees. */
+char *sk_kept_config(const oci_config *cfg);
+
 /* SIGKILL the init (verified by start time) and wait up to timeout_ms for it to die. */
 int sk_kill_and_wait(sk_state *st, int timeout_ms, sk_error **err);
 
