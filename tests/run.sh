@@ -7,6 +7,8 @@
 #  3. runs the unit tests (meson test; none yet is fine) and every tests/integration/*.bats
 #     against it (env SKIFF = the binary); with SKIFF_VM=1 (off by default) the integration
 #     tests also run inside a QEMU guest with cgroup v2 (tests/vm/run.sh),
+#  3b. runs the real callers (tests/clients/podman.sh, containerd.sh) against the static
+#     build, counting their ok/not ok/skip lines; SKIFF_CLIENTS=0 skips them,
 #  4. rebuilds with clang, ASan + UBSan (dynamic; build-asan/) and runs the unit and the
 #     integration tests again. On by default (the suites are quick); SKIFF_SANITIZE=0 skips it.
 #  5. runs the libFuzzer targets (tests/fuzz.sh, when present) for SKIFF_FUZZ_SECONDS
@@ -101,6 +103,23 @@ if [ "${SKIFF_VM:-0}" = 1 ] && [ -x build-test/skiff ]; then
 	SKIPPED=$((SKIPPED + $(grep -cE '^ok [0-9]+ .*# skip' <<<"$vm_out")))
 	FAILED=$((FAILED + vm_n))
 	if [ $vm_rc -ne 0 ] && [ "$vm_n" -eq 0 ]; then FAILED=$((FAILED + 1)); fi
+fi
+
+# Real callers: podman and containerd drive the static build (tests/clients/, about 10 s each);
+# their "ok - ", "not ok - " and "skip - " lines count. SKIFF_CLIENTS=0 skips them.
+if [ "${SKIFF_CLIENTS:-1}" != 0 ] && [ -x build-test/skiff ]; then
+	for client in podman containerd; do
+		log "client tests: tests/clients/$client.sh (static build)"
+		cl_out="$(SKIFF="$REPO/build-test/skiff" timeout -k 30 1200 bash "tests/clients/$client.sh" 2>&1)"
+		cl_rc=$?
+		echo "$cl_out"
+		cl_n=$(grep -c '^not ok - ' <<<"$cl_out")
+		PASSED=$((PASSED + $(grep -c '^ok - ' <<<"$cl_out")))
+		SKIPPED=$((SKIPPED + $(grep -c '^skip - ' <<<"$cl_out")))
+		FAILED=$((FAILED + cl_n))
+		# The script failed without a failing check (crashed, timed out): count it.
+		if [ $cl_rc -ne 0 ] && [ "$cl_n" -eq 0 ]; then FAILED=$((FAILED + 1)); fi
+	done
 fi
 
 # lint NAME COMMAND...: one test; skipped (with the reason) when the tool is missing.

@@ -14,7 +14,8 @@
  *   prestart, createRuntime  create: skiff (runtime namespaces), the init paused before pivot_root
  *   createContainer          create: the init (container namespaces), before pivot_root
  *   startContainer           start/run: the init, after pivot_root, just before the program
- *   poststart                start/run: skiff, once the program runs; failure is a warning
+ *   poststart                start/run: skiff, once the program runs; a failure stops and
+ *                            destroys the container (runtime.md lifecycle 9: on to step 12)
  *   poststop                 delete (and a failed create): skiff; failure is a warning */
 typedef enum {
   SK_HOOK_PRESTART = 0,
@@ -32,7 +33,7 @@ size_t sk_hooks_count(const oci_config *cfg, sk_hook_phase ph);
  * no fd of ours and no blocked or ignored signal, exactly its env. Stops at the first failure:
  * "hooks.createRuntime[1]: timed out after 2s" (a hook past its timeout is SIGKILLed). */
 int sk_hooks_run(const oci_config *cfg, sk_hook_phase ph, const char *state_json, sk_error **err);
-/* The same for poststart and poststop: a failure is logged as a warning, the next hooks still run. */
+/* The same for poststop: a failure is logged as a warning, the next hooks still run. */
 void sk_hooks_run_warn(const oci_config *cfg, sk_hook_phase ph, const char *state_json);
 
 /* The state JSON a hook reads (as `skiff state` prints it), with that status (pid 0 for
@@ -48,5 +49,8 @@ int sk_hooks_from_state(const sk_state *st, oci_config **out, sk_error **err);
 /* Run the phase's hooks kept in the state (poststart, poststop), with the state at that status;
  * warnings only. */
 void sk_hooks_run_kept(const sk_state *st, sk_hook_phase ph, sk_status status);
+/* The same, stopping at the first failure (poststart): "hooks.poststart[0]: ...". */
+int sk_hooks_run_kept_strict(const sk_state *st, sk_hook_phase ph, sk_status status,
+                             sk_error **err);
 
 #endif

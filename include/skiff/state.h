@@ -35,6 +35,8 @@ typedef struct sk_state {
   char *config_json;  /* unused by state itself: extra JSON the runtime stores (e.g. hooks), may be
                          NULL */
   bool shared_pidns;  /* the container has no private pid namespace */
+  /* Created with --no-new-keyring: exec'd processes join no new session keyring either. */
+  bool no_new_keyring;
 } sk_state;
 
 /* Default state root: /run/skiff for real root, $XDG_RUNTIME_DIR/skiff otherwise. Caller frees. */

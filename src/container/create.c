@@ -114,6 +114,7 @@ static int make_state(const sk_create_opts *o, sk_building *b) {
       if (strcmp(b->cfg->linux->namespaces[i].type, "pid") == 0 && !b->cfg->linux->namespaces[i].path)
         pidns = true; /* its own: a joined one is shared with its other members */
   s->shared_pidns = !pidns;
+  s->no_new_keyring = o->no_new_keyring;
   s->cgroup_path = b->cgroup ? sk_cgroup_save(b->cgroup) : NULL;
   s->config_json = sk_kept_config(b->cfg);
   b->state = s;

@@ -10,12 +10,20 @@ int sk_container_delete(const sk_globals *g, const char *id, bool force, sk_erro
   sk_state *st = NULL;
   _cleanup_error_ sk_error *lerr = NULL;
   if (sk_state_validate_id(id, err) < 0) return -1;
-  if (sk_load(g, id, &dir, &st, &lerr) < 0) {
+  if (sk_state_open_dir(g->root, id, &dir, &lerr) < 0) {
     if (lerr->errnum == ENOENT && force) return 0; /* runc: nothing to delete is fine with -f */
-    if (dir) sk_state_close_dir(dir);
     *err = sk_steal_ptr(&lerr);
     return -1;
   }
+  if (sk_state_load(dir, &st, &lerr) < 0) {
+    /* A state dir without state.json (a create that died before writing it; a create in
+     * progress holds the lock we now have): --force removes what is there. */
+    if (lerr->errnum == ENOENT && force) return sk_state_remove_dir(dir, err);
+    sk_state_close_dir(dir);
+    *err = sk_steal_ptr(&lerr);
+    return -1;
+  }
+  sk_state_refresh(st);
   int ret = -1;
   switch (st->status) {
   case SK_STATUS_STOPPED:

@@ -307,6 +307,7 @@ int sk_container_exec(const sk_globals *g, const sk_exec_opts *o, int *exit_st, 
   x.ctx.id = st->id;
   x.init_pid = st->pid;
   x.ctx.preserve_fds = o->preserve_fds;
+  x.ctx.no_new_keyring = st->no_new_keyring; /* as created (runc: the container's config) */
   x.ctx.lock_fd = dir->dirfd;
 
   /* Signals arriving from now on are the process's (foreground). */

@@ -61,6 +61,9 @@ int sk_load(const sk_globals *g, const char *id, sk_container_dir **dir, sk_stat
             sk_error **err);
 /* Destroy a stopped container: remove its cgroup and its state, then run the poststop hooks. */
 int sk_destroy(sk_container_dir *dir, sk_state *st, sk_error **err);
+/* A poststart hook failed (runtime.md lifecycle 9): stop the container, destroy it, run the
+ * poststop hooks (as delete --force does); what fails on the way is logged. */
+void sk_poststart_failed(const sk_globals *g, const char *id);
 /* The part of the config the state keeps (config_json): hooks, linux.resources and
  * linux.devices, as a config. Caller frees. */
 char *sk_kept_config(const oci_config *cfg);

@@ -9,6 +9,7 @@
 
 #include "internal.h"
 #include "skiff/hooks.h"
+#include "skiff/log.h"
 #include "skiff/util.h"
 
 int sk_load(const sk_globals *g, const char *id, sk_container_dir **dir, sk_state **st,
@@ -59,4 +60,12 @@ int sk_destroy(sk_container_dir *dir, sk_state *st, sk_error **err) {
   if (sk_state_remove_dir(dir, err) < 0) return -1;
   sk_hooks_run_kept(st, SK_HOOK_POSTSTOP, SK_STATUS_STOPPED);
   return 0;
+}
+
+void sk_poststart_failed(const sk_globals *g, const char *id) {
+  _cleanup_error_ sk_error *e = NULL;
+  if (sk_container_delete(g, id, true, &e) < 0) {
+    sk_error_prefix(e, "a poststart hook failed; stopping and deleting container %s", id);
+    sk_log_report(e);
+  }
 }

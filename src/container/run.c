@@ -62,7 +62,16 @@ int sk_container_run(const sk_globals *g, const sk_create_opts *o, int *exit_st,
   /* Don't hold the container's lock while it runs: state/kill/exec must get in. */
   sk_container_dir *dir = sk_steal_ptr(&b.dir);
   sk_state_close_dir(dir);
-  sk_hooks_run_kept(b.state, SK_HOOK_POSTSTART, SK_STATUS_RUNNING);
+  if (sk_hooks_run_kept_strict(b.state, SK_HOOK_POSTSTART, SK_STATUS_RUNNING, err) < 0) {
+    sk_poststart_failed(g, o->id);
+    /* Reap the init (we are its parent) killed by the delete. */
+    while (waitpid(b.pid, NULL, 0) < 0 && errno == EINTR) {
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    b.pid = 0;
+    sk_build_close(&b);
+    return -1;
+  }
   /* Forward signals (the terminal's size for SIGWINCH), copy the terminal, reap as subreaper. */
   *exit_st = exit_status(sk_terminal_proxy(b.master, b.pid, &set));
   sigprocmask(SIG_SETMASK, &old, NULL);

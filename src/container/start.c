@@ -74,7 +74,10 @@ int sk_container_start(const sk_globals *g, const char *id, sk_error **err) {
   sk_state_close_dir(dir);
   dir = NULL;
   if (ret == 0 && notify >= 0) ret = sk_notify_forward(notify, st->pid, err);
-  if (ret == 0) sk_hooks_run_kept(st, SK_HOOK_POSTSTART, SK_STATUS_RUNNING);
+  if (ret == 0 && sk_hooks_run_kept_strict(st, SK_HOOK_POSTSTART, SK_STATUS_RUNNING, err) < 0) {
+    sk_poststart_failed(g, id);
+    ret = -1;
+  }
 out:
   sk_state_free(st);
   sk_state_close_dir(dir);

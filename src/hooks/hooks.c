@@ -244,6 +244,15 @@ int sk_hooks_from_state(const sk_state *st, oci_config **out, sk_error **err) {
   return 0;
 }
 
+int sk_hooks_run_kept_strict(const sk_state *st, sk_hook_phase ph, sk_status status,
+                             sk_error **err) {
+  _cleanup_oci_config_ oci_config *cfg = NULL;
+  if (sk_hooks_from_state(st, &cfg, err) < 0) return -1;
+  if (!sk_hooks_count(cfg, ph)) return 0;
+  _cleanup_free_ char *json = sk_hooks_state_json(st, status);
+  return sk_hooks_run(cfg, ph, json, err);
+}
+
 void sk_hooks_run_kept(const sk_state *st, sk_hook_phase ph, sk_status status) {
   _cleanup_oci_config_ oci_config *cfg = NULL;
   _cleanup_error_ sk_error *e = NULL;

@@ -250,6 +250,7 @@ static char *state_to_storage(const sk_state *s) {
   sk_jg_kv_str(g, "cgroupPath", s->cgroup_path);
   sk_jg_kv_str(g, "config", s->config_json);
   sk_jg_kv_bool(g, "sharedPidns", s->shared_pidns);
+  sk_jg_kv_bool(g, "noNewKeyring", s->no_new_keyring);
   yajl_gen_map_close(g);
   return sk_jg_finish(g);
 }
@@ -313,6 +314,8 @@ static int parse_storage(const char *id, const char *json, sk_state **out, sk_er
   s->config_json = get_str(root, "config");
   const char *ppath[] = {"sharedPidns", NULL};
   s->shared_pidns = YAJL_IS_TRUE(yajl_tree_get(root, ppath, yajl_t_true));
+  const char *kpath[] = {"noNewKeyring", NULL};
+  s->no_new_keyring = YAJL_IS_TRUE(yajl_tree_get(root, kpath, yajl_t_true));
   yajl_tree_free(root);
   *out = s;
   return 0;

@@ -7,7 +7,7 @@ PASSED=0 FAILED=0 SKIPPED=0
 
 ok() {
 	PASSED=$((PASSED + 1))
-	echo "ok - $1"
+	echo "ok - $1 [${SECONDS}s]"
 }
 not_ok() {
 	FAILED=$((FAILED + 1))
@@ -87,9 +87,15 @@ host_cgroup_mode() {
 	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then echo v2; else echo v1; fi
 }
 
-# cgroups_supported: skiff manages cgroups of the host's kind.
+# cgroups_supported: skiff manages cgroups of the host's kind (asked once, then remembered:
+# every check of a run sees the same answer).
 cgroups_supported() {
-	skiff_feature "f.get('linux',{}).get('cgroup',{}).get('$(host_cgroup_mode)', False)"
+	if [ -z "${CGROUPS_SUPPORTED:-}" ]; then
+		CGROUPS_SUPPORTED=no
+		skiff_feature "f.get('linux',{}).get('cgroup',{}).get('$(host_cgroup_mode)', False)" &&
+			CGROUPS_SUPPORTED=yes
+	fi
+	[ "$CGROUPS_SUPPORTED" = yes ]
 }
 
 # wait_until SECONDS CMD...: poll CMD every 0.1 s.
@@ -212,4 +218,45 @@ fresh_run_and_tmp() {
 		summary
 		return 1
 	fi
+}
+
+# cgroup_mounts: where the cgroup hierarchies are mounted (v1 controllers, cgroup2).
+cgroup_mounts() {
+	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) ~ /^cgroup2?$/) print $5; break } }' \
+		/proc/self/mountinfo | sort -u
+}
+
+# cgroups_left NAME: every cgroup directory at or below /NAME, in any hierarchy.
+cgroups_left() {
+	local m
+	for m in $(cgroup_mounts); do
+		[ -d "$m/$1" ] && find "$m/$1" -type d
+	done
+	return 0
+}
+
+# check_cgroups_removed NAME: a check that the test left no cgroup at or below /NAME (the
+# parent of every container's cgroup, unique to this run); whatever is left is then emptied
+# (its processes killed) and removed, deepest first. Only ever touches /NAME.
+check_cgroups_removed() {
+	local left d p n
+	[ -n "$1" ] || return 0
+	left="$(cgroups_left "$1")"
+	if [ -z "$left" ]; then
+		ok "no cgroup left under /$1 (every hierarchy)"
+		return 0
+	fi
+	# shellcheck disable=SC2086 # a line each
+	not_ok "no cgroup left under /$1 (every hierarchy)" $left
+	# shellcheck disable=SC2013 # cgroup paths made by the test: no blanks
+	for d in $(sort -r <<<"$left"); do
+		[ -f "$d/freezer.state" ] && echo THAWED >"$d/freezer.state" 2>/dev/null
+		[ -f "$d/cgroup.freeze" ] && echo 0 >"$d/cgroup.freeze" 2>/dev/null
+		for p in $(cat "$d/cgroup.procs" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+		n=50
+		until rmdir "$d" 2>/dev/null || [ $n -le 0 ]; do
+			sleep 0.1
+			n=$((n - 1))
+		done
+	done
 }

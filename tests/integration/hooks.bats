@@ -341,17 +341,37 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 	[ "$(order)" = "poststop " ]
 }
 
-@test "hooks: a failing poststart hook is a warning: start succeeds, the next hook runs" {
+@test "hooks: a failing poststart hook fails start: the container is stopped and deleted, poststop runs" {
 	bundle sleep 1000
 	set_hooks '{poststart: [{path: "/bin/busybox", args: ["sh", "-c", "exit 7"]},
-		rec("poststart")]}'
+		rec("poststart")], poststop: [rec("poststop")]}'
 	quiet skiff create --bundle "$B" c10
-	run timeout -k 5 10 "$SKIFF" --root "$ROOT" --log "$TEST_TMP/log" --log-format json start c10
-	[ "$status" -eq 0 ]
-	[ "$(skiff state c10 | jq -r .status)" = running ]
-	[ "$(order)" = "poststart " ]
-	jq -e 'select(.level == "warning") | .msg | contains("hooks.poststart[0]: \"/bin/busybox\" exited with status 7")' \
+	pid="$(skiff state c10 | jq .pid)"
+	run timeout -k 5 20 "$SKIFF" --root "$ROOT" --log "$TEST_TMP/log" --log-format json start c10
+	[ "$status" -eq 1 ]
+	# The error names the hook; the next poststart hook did not run; poststop did.
+	jq -e 'select(.level == "error") | .msg | contains("hooks.poststart[0]: \"/bin/busybox\" exited with status 7")' \
 		"$TEST_TMP/log"
+	[ "$(order)" = "poststop " ]
+	[ ! -d "$ROOT/c10" ]
+	wait_for sh -c "! kill -0 $pid 2>/dev/null"
+	run "$SKIFF" --root "$ROOT" state c10
+	[[ "$output" == *"does not exist"* ]]
+}
+
+@test "hooks: a failing poststart hook fails a foreground run: the program is killed, poststop runs" {
+	bundle sleep 1000
+	set_hooks '{poststart: [{path: "/bin/busybox", args: ["sh", "-c", ("cat >" + $tmp + "/st; exit 9")]}],
+		poststop: [rec("poststop")]}'
+	run timeout -k 5 20 "$SKIFF" --root "$ROOT" run --bundle "$B" r10 </dev/null
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'hooks.poststart[0]: "/bin/busybox" exited with status 9'* ]]
+	[ "$(order)" = "poststop " ]
+	[ ! -d "$ROOT/r10" ]
+	# The program (running when the hook ran) is gone.
+	pid="$(jq -e .pid "$TEST_TMP/st")"
+	[ "$pid" -gt 0 ]
+	! kill -0 "$pid" 2>/dev/null
 }
 
 @test "hooks: a failing poststop hook is a warning: delete succeeds, the next hook runs" {

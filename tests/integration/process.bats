@@ -265,6 +265,20 @@ SCHED_SCRIPT='read -r l </proc/self/stat; set -- ${l#*) }; shift 16; n=$1; shift
 	! echo "$output" | grep -Eq ' keyring +unkeyed: '
 }
 
+@test "process: exec joins the container's session keyring, none when created with --no-new-keyring" {
+	bundle 'del(.linux.maskedPaths)' sleep 1000
+	timeout 20 "$SKIFF" --root "$ROOT" run -d --bundle "$B" keyedx </dev/null >/dev/null 2>&1
+	timeout 20 "$SKIFF" --root "$ROOT" run -d --no-new-keyring --bundle "$B" unkeyedx \
+		</dev/null >/dev/null 2>&1
+	[ "$(jq .noNewKeyring "$ROOT/unkeyedx/state.json")" = true ]
+	run_exec keyedx cat /proc/keys
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -Eq ' keyring +keyedx: '
+	run_exec unkeyedx cat /proc/keys
+	[ "$status" -eq 0 ]
+	! echo "$output" | grep -Eq ' keyring +unkeyedx: '
+}
+
 @test "process: apparmorProfile and selinuxLabel on a host without them are errors naming the field" {
 	if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
 		bundle '.process.apparmorProfile = "some-profile"' true
