@@ -359,7 +359,14 @@ int sk_cgroup_apply(sk_cgroup *cg, const oci_config *cfg, sk_error **err) {
 }
 
 int sk_cgroup_freeze(sk_cgroup *cg, bool frozen, sk_error **err) {
-  return cg->be->freeze(cg, frozen, err);
+  if (cg->be->freeze(cg, frozen, err) == 0) return 0;
+  if (frozen) {
+    _cleanup_error_ sk_error *ignored = NULL;
+    bool thawed = cg->be->freeze(cg, false, &ignored) == 0;
+    if (err && *err)
+      sk_error_prefix(*err, "freeze (%s)", thawed ? "thawed again" : "and thawing again failed too");
+  }
+  return -1;
 }
 
 int sk_cgroup_join(sk_cgroup *cg, pid_t pid, sk_error **err) {

@@ -61,6 +61,9 @@ int sk_load(const sk_globals *g, const char *id, sk_container_dir **dir, sk_stat
             sk_error **err);
 /* Destroy a stopped container: remove its cgroup and its state, then run the poststop hooks. */
 int sk_destroy(sk_container_dir *dir, sk_state *st, sk_error **err);
+/* Send signo to every process of the container's cgroup but the init (kill --all); SIGKILL
+ * thaws a paused container afterwards. */
+int sk_signal_cgroup(const sk_state *st, int signo, sk_error **err);
 /* SIGKILL the init (verified by start time) and wait up to timeout_ms for it to die. */
 int sk_kill_and_wait(sk_state *st, int timeout_ms, sk_error **err);
 
