@@ -71,6 +71,12 @@ int sk_cgroup_frozen(sk_cgroup *cg, bool *frozen, sk_error **err);
  * dies once thawed); other signals leave a frozen cgroup frozen (they act on resume). */
 int sk_cgroup_signal(sk_cgroup *cg, int signo, pid_t skip, sk_error **err);
 
+/* A copy of cg for a process of `exec --cgroup`: each spec, "PATH" or (cgroup v1)
+ * "CTRL[,CTRL...]:PATH", puts the process in PATH below the container's cgroup, in every
+ * hierarchy or in those of the controllers named (a later spec wins). The directories must
+ * exist; none is made, and none is removed with the copy. */
+int sk_cgroup_sub(const sk_cgroup *cg, char *const *specs, sk_cgroup **out, sk_error **err);
+
 /* SIGKILL what is left in the cgroup (only where skiff created the container's directory),
  * then remove the directories skiff created (retrying while the cgroup empties). */
 int sk_cgroup_remove(sk_cgroup *cg, sk_error **err);

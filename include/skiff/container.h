@@ -49,7 +49,7 @@ typedef struct sk_exec_opts {
   char **caps;                 /* NULL-terminated */
   const char *process_label;
   const char *apparmor;
-  const char *cgroup;
+  char **cgroups; /* --cgroup, NULL-terminated: "PATH" or "CTRL[,CTRL...]:PATH" */
   bool tty;
   bool detach;
   bool no_new_privs;

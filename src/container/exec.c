@@ -278,12 +278,18 @@ int sk_container_exec(const sk_globals *g, const sk_exec_opts *o, int *exit_st, 
 
   if (sk_load(g, o->id, &dir, &st, err) < 0) return -1;
   if (check_status(st, o, err) < 0) goto out;
-  if (o->cgroup) {
-    sk_error_set(err, ENOTSUP, NULL, "--cgroup %s: a sub-cgroup for exec is not implemented yet",
-                 o->cgroup);
+  if (o->cgroups && o->cgroups[0] && !st->cgroup_path) {
+    sk_error_set(err, ENOTSUP, NULL, "--cgroup %s: the container's state records no cgroup",
+                 o->cgroups[0]);
     goto out;
   }
   if (st->cgroup_path && sk_cgroup_load(st->cgroup_path, &x.cgroup, err) < 0) goto out;
+  if (o->cgroups && o->cgroups[0]) {
+    sk_cgroup *sub = NULL;
+    if (sk_cgroup_sub(x.cgroup, o->cgroups, &sub, err) < 0) goto out;
+    sk_cgroup_free(x.cgroup);
+    x.cgroup = sub;
+  }
   {
     _cleanup_free_ char *path = sk_xasprintf("%s/config.json", st->bundle);
     if (oci_config_load(path, &cfg, err) < 0) {
