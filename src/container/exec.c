@@ -314,6 +314,13 @@ int sk_container_exec(const sk_globals *g, const sk_exec_opts *o, int *exit_st, 
   x.init_pid = st->pid;
   x.ctx.preserve_fds = o->preserve_fds;
   x.ctx.lock_fd = dir->dirfd;
+  if (st->status == SK_STATUS_PAUSED) {
+    /* --ignore-paused: the process freezes as it joins the cgroup and goes on once resumed;
+     * `resume` needs the container's lock meanwhile. */
+    sk_state_close_dir(dir);
+    dir = NULL;
+    x.ctx.lock_fd = -1;
+  }
 
   /* Signals arriving from now on are the process's (foreground). */
   sk_forwarded_signals(&set);

@@ -202,6 +202,22 @@ none_left() {
 	[[ "$output" == *"does not exist"* ]]
 }
 
+@test "exec --ignore-paused: the process starts once the container is resumed" {
+	run_counter
+	timeout 10 "$SKIFF" --root "$ROOT" pause c1
+	(
+		timeout -s KILL 20 "$SKIFF" --root "$ROOT" exec --ignore-paused c1 sh -c 'echo ran > /out/ran'
+		echo $? >"$TEST_TMP/rc"
+	) </dev/null >/dev/null 2>&1 3>&- &
+	sleep 1
+	[ ! -e "$B/out/ran" ]
+	[ "$(status_of c1)" = paused ]
+	timeout -s KILL 10 "$SKIFF" --root "$ROOT" resume c1
+	wait_for test -s "$B/out/ran"
+	wait_for test -s "$TEST_TMP/rc"
+	[ "$(cat "$TEST_TMP/rc")" = 0 ]
+}
+
 @test "pause: status follows the freezer, whoever froze it" {
 	run_counter
 	if [ -n "$V2" ]; then echo 1 >"/sys/fs/cgroup/$CG/c/cgroup.freeze"; else echo FROZEN >"/sys/fs/cgroup/freezer/$CG/c/freezer.state"; fi
