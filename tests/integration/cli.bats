@@ -83,7 +83,7 @@ load helpers
 
 @test "not implemented commands exit 1 with 'skiff: <command>: not implemented yet'" {
 	make_bundle "$TEST_TMP/b" true
-	cmds=("pause c1" "resume c1" "update --memory 1m c1"
+	cmds=("update --memory 1m c1"
 		"events c1" "events --stats c1" "checkpoint c1" "restore --bundle $TEST_TMP/b c1")
 	if ! lifecycle_built; then
 		cmds+=("create --bundle $TEST_TMP/b c1" "start c1" "run --bundle $TEST_TMP/b c1"
