@@ -365,7 +365,8 @@ int sk_cgroup_freeze(sk_cgroup *cg, bool frozen, sk_error **err) {
     _cleanup_error_ sk_error *ignored = NULL;
     bool thawed = cg->be->freeze(cg, false, &ignored) == 0;
     if (err && *err)
-      sk_error_prefix(*err, "freeze (%s)", thawed ? "thawed again" : "and thawing again failed too");
+      sk_error_prefix(*err, "freeze (%s)",
+                      thawed ? "thawed again" : "and thawing again failed too");
   }
   return -1;
 }

@@ -24,7 +24,7 @@ static int check_path(const char *spec, const char *path, sk_error **err) {
     if ((l == 1 && p[0] == '.') || (l == 2 && strncmp(p, "..", 2) == 0))
       return sk_error_set(err, EINVAL, NULL,
                           OPT " %s: \".\" and \"..\" are not allowed: give a path below the "
-                          "container's cgroup",
+                              "container's cgroup",
                           spec);
     n++;
     p += l;
@@ -54,7 +54,8 @@ static sk_cgroup *copy(const sk_cgroup *cg) {
   for (size_t i = 0; i < cg->n; i++)
     c->dirs[i] = (sk_cg_dir){.mount = sk_xstrdup(cg->dirs[i].mount),
                              .ctrls = sk_xstrdup(cg->dirs[i].ctrls),
-                             .rel = sk_xstrdup(cg->dirs[i].rel), .created = 0};
+                             .rel = sk_xstrdup(cg->dirs[i].rel),
+                             .created = 0};
   return c;
 }
 
@@ -69,9 +70,9 @@ static int apply_spec(const sk_cgroup *cg, sk_cgroup *c, const char *spec, sk_er
     return 0;
   }
   if (cg->layout == SK_CGROUP_UNIFIED)
-    return sk_error_set(err, EINVAL, NULL,
-                        OPT " %s: controllers can only be named with cgroup v1; give the path alone",
-                        spec);
+    return sk_error_set(
+        err, EINVAL, NULL,
+        OPT " %s: controllers can only be named with cgroup v1; give the path alone", spec);
   _cleanup_free_ char *ctrls = sk_xasprintf("%.*s", (int)(colon - spec), spec);
   char *save = NULL;
   for (char *t = strtok_r(ctrls, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
@@ -97,8 +98,7 @@ int sk_cgroup_sub(const sk_cgroup *cg, char *const *specs, sk_cgroup **out, sk_e
     struct stat sb;
     int e = stat(p, &sb) < 0 ? errno : S_ISDIR(sb.st_mode) ? 0 : ENOTDIR;
     if (e) {
-      sk_error_set(err, e, NULL,
-                   OPT ": the sub-cgroup %s does not exist (create it first)", p);
+      sk_error_set(err, e, NULL, OPT ": the sub-cgroup %s does not exist (create it first)", p);
       goto fail;
     }
   }
@@ -109,7 +109,8 @@ int sk_cgroup_sub(const sk_cgroup *cg, char *const *specs, sk_cgroup **out, sk_e
     _cleanup_free_ char *v = NULL;
     if (sk_cg_read(cs, f, &v, NULL) == 0 && (v[0] == '\n' || !v[0])) {
       sk_error_set(err, ENOSPC, NULL,
-                   OPT ": the sub-cgroup %s/%s has an empty %s: nothing can join it until it is set",
+                   OPT
+                   ": the sub-cgroup %s/%s has an empty %s: nothing can join it until it is set",
                    cs->mount, cs->rel, f);
       goto fail;
     }
