@@ -304,6 +304,19 @@ none_left() {
 	none_left
 }
 
+@test "kill KILL without a pid namespace of its own reaches every process of the cgroup (runc 1.2)" {
+	bundle sh -c 'sleep 1001 & sleep 1002 & echo up > /out/up; wait'
+	set_config '.linux.namespaces |= map(select(.type != "pid"))'
+	timeout 10 "$SKIFF" --root "$ROOT" run -d --bundle "$B" c1 </dev/null >/dev/null 2>"$TEST_TMP/stderr" || { cat "$TEST_TMP/stderr"; false; }
+	wait_for test -s "$B/out/up"
+	procs="$(procs_dir)/cgroup.procs"
+	wait_for eval '[ "$(wc -l <"$procs")" -ge 3 ]'
+	pids="$(cat "$procs")"
+	timeout 10 "$SKIFF" --root "$ROOT" kill c1 KILL
+	for p in $pids; do wait_for gone "$p" || { echo "alive: $p"; false; }; done
+	wait_for eval '[ "$(status_of c1)" = stopped ]'
+}
+
 @test "kill --all KILL uses cgroup.kill where the container has one" {
 	bundle sh -c 'sleep 1001 & echo up > /out/up; wait'
 	timeout 10 "$SKIFF" --root "$ROOT" run -d --bundle "$B" c1 </dev/null >/dev/null 2>"$TEST_TMP/stderr" || { cat "$TEST_TMP/stderr"; false; }
@@ -372,8 +385,8 @@ none_left() {
 	for l in "${lines[@]}"; do [[ "$l" == *name=* ]] || [ "${l##*:}" = / ] || { echo "$l"; false; }; done
 	if [ -n "$V2" ]; then
 		dirs=/sys/fs/cgroup
-		run timeout 10 "$SKIFF" --root "$ROOT" exec c1 stat -f -c %T /sys/fs/cgroup
-		[ "$output" = cgroup2fs ]
+		run timeout 10 "$SKIFF" --root "$ROOT" exec c1 stat -f -c %t /sys/fs/cgroup
+		[ "$output" = 63677270 ] # CGROUP2_SUPER_MAGIC (busybox has no name for it)
 	else
 		dirs="/sys/fs/cgroup/memory /sys/fs/cgroup/pids /sys/fs/cgroup/freezer"
 	fi
