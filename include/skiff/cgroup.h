@@ -56,8 +56,27 @@ int sk_cgroup_apply(sk_cgroup *cg, const oci_config *cfg, sk_error **err);
 /* The processes in the container's cgroup (host pids), sorted. *pids is malloc'd. */
 int sk_cgroup_pids(sk_cgroup *cg, pid_t **pids, size_t *n, sk_error **err);
 
-/* Freeze (true) or thaw (false) every process of the cgroup. */
+/* Freeze (true) or thaw (false) every process of the cgroup, and wait until the kernel says
+ * so: v1 freezer.state FROZEN/THAWED, v2 "frozen 1"/"frozen 0" in cgroup.events (a few seconds
+ * at most). A freeze that fails or times out thaws again: never left half-frozen. */
 int sk_cgroup_freeze(sk_cgroup *cg, bool frozen, sk_error **err);
+
+/* Whether the cgroup is frozen or being frozen (its own freezer, or a parent's): v1
+ * freezer.state other than THAWED; v2 cgroup.freeze 1 or "frozen 1" in cgroup.events. */
+int sk_cgroup_frozen(sk_cgroup *cg, bool *frozen, sk_error **err);
+
+/* Send signo to every process of the cgroup but skip (0: none). SIGKILL goes through
+ * cgroup.kill where the container has a cgroup2 directory with one (v2 and hybrid, Linux
+ * 5.14+), else to each process while the cgroup is frozen, so that nothing forks away
+ * meanwhile. Either way the cgroup is thawed afterwards for SIGKILL (a frozen v1 task only
+ * dies once thawed); other signals leave a frozen cgroup frozen (they act on resume). */
+int sk_cgroup_signal(sk_cgroup *cg, int signo, pid_t skip, sk_error **err);
+
+/* A copy of cg for a process of `exec --cgroup`: each spec, "PATH" or (cgroup v1)
+ * "CTRL[,CTRL...]:PATH", puts the process in PATH below the container's cgroup, in every
+ * hierarchy or in those of the controllers named (a later spec wins). The directories must
+ * exist; none is made, and none is removed with the copy. */
+int sk_cgroup_sub(const sk_cgroup *cg, char *const *specs, sk_cgroup **out, sk_error **err);
 
 /* SIGKILL what is left in the cgroup (only where skiff created the container's directory),
  * then remove the directories skiff created (retrying while the cgroup empties). */

@@ -7,6 +7,7 @@
 
 #include "skiff/error.h"
 #include "skiff/oci.h"
+#include "skiff/state.h"
 
 /* Global options (before the command). */
 typedef struct sk_globals {
@@ -49,7 +50,7 @@ typedef struct sk_exec_opts {
   char **caps;                 /* NULL-terminated */
   const char *process_label;
   const char *apparmor;
-  const char *cgroup;
+  char **cgroups; /* --cgroup, NULL-terminated: "PATH" or "CTRL[,CTRL...]:PATH" */
   bool tty;
   bool detach;
   bool no_new_privs;
@@ -67,6 +68,15 @@ int sk_container_delete(const sk_globals *g, const char *id, bool force, sk_erro
 /* update: set the resources upd names (linux.resources of a config) on the container's cgroup
  * and keep them in its state; upd is consumed (what it set moves into the state's copy). */
 int sk_container_update(const sk_globals *g, const char *id, oci_resources *upd, sk_error **err);
+/* pause: freeze the container's cgroup (running or created), wait until it is frozen, and
+ * record "paused"; a freeze that fails thaws again. resume: thaw it, back to running (or
+ * created, when it was paused before start). */
+int sk_container_pause(const sk_globals *g, const char *id, sk_error **err);
+int sk_container_resume(const sk_globals *g, const char *id, sk_error **err);
+/* The live status of a loaded state (root: the state root): sk_state_refresh, then "paused"
+ * iff the cgroup is frozen (whoever froze it), else running or created (exec.fifo still
+ * there) for a container recorded as paused. */
+sk_status sk_container_refresh(const char *root, sk_state *s);
 /* exec: *exit_status as for run. */
 int sk_container_exec(const sk_globals *g, const sk_exec_opts *o, int *exit_status, sk_error **err);
 

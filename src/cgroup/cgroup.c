@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The layout-independent part: finding the hierarchies, the container's path in each,
  * creating, joining, listing, removing, and the state string. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -359,7 +360,15 @@ int sk_cgroup_apply(sk_cgroup *cg, const oci_config *cfg, sk_error **err) {
 }
 
 int sk_cgroup_freeze(sk_cgroup *cg, bool frozen, sk_error **err) {
-  return cg->be->freeze(cg, frozen, err);
+  if (cg->be->freeze(cg, frozen, err) == 0) return 0;
+  if (frozen) {
+    _cleanup_error_ sk_error *ignored = NULL;
+    bool thawed = cg->be->freeze(cg, false, &ignored) == 0;
+    if (err && *err)
+      sk_error_prefix(*err, "freeze (%s)",
+                      thawed ? "thawed again" : "and thawing again failed too");
+  }
+  return -1;
 }
 
 int sk_cgroup_join(sk_cgroup *cg, pid_t pid, sk_error **err) {
@@ -376,20 +385,62 @@ static int cmp_pid(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-static int read_pids(const sk_cg_dir *d, pid_t **pids, size_t *n, sk_error **err) {
+static void kill_all(const sk_cg_dir *d);
+
+/* Append the pids of cgroup.procs at path and of every cgroup below it (sub-cgroups made by
+ * exec --cgroup or by the container itself). */
+static int collect_pids(const char *path, pid_t **pids, size_t *n, size_t *cap, sk_error **err) {
+  _cleanup_free_ char *procs = sk_xasprintf("%s/cgroup.procs", path);
   _cleanup_free_ char *text = NULL;
-  *pids = NULL;
-  *n = 0;
-  if (sk_cg_read(d, "cgroup.procs", &text, err) < 0) return -1;
-  size_t cap = 0;
+  if (sk_read_file(procs, &text, NULL, 0, err) < 0) return -1;
   for (char *p = text, *end; *p; p = end) {
     long v = strtol(p, &end, 10);
     if (end == p) break;
-    if (*n == cap) *pids = sk_xrealloc(*pids, (cap = cap ? 2 * cap : 16) * sizeof(pid_t));
+    if (*n == *cap) *pids = sk_xrealloc(*pids, (*cap = *cap ? 2 * *cap : 16) * sizeof(pid_t));
     (*pids)[(*n)++] = (pid_t)v;
   }
+  DIR *dir = opendir(path);
+  if (!dir) return 0;
+  struct dirent *de;
+  int r = 0;
+  while (r == 0 && (de = readdir(dir)))
+    if (de->d_type == DT_DIR && strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+      _cleanup_free_ char *sub = sk_xasprintf("%s/%s", path, de->d_name);
+      _cleanup_error_ sk_error *gone = NULL; /* a sub-cgroup removed meanwhile */
+      if (collect_pids(sub, pids, n, cap, &gone) < 0 && gone->errnum != ENOENT) {
+        if (err && !*err) *err = sk_steal_ptr(&gone);
+        r = -1;
+      }
+    }
+  closedir(dir);
+  return r;
+}
+
+static int read_pids(const sk_cg_dir *d, pid_t **pids, size_t *n, sk_error **err) {
+  *pids = NULL;
+  *n = 0;
+  size_t cap = 0;
+  _cleanup_free_ char *path = dir_path(d);
+  if (collect_pids(path, pids, n, &cap, err) < 0) return -1;
   if (*n) qsort(*pids, *n, sizeof(pid_t), cmp_pid);
   return 0;
+}
+
+/* Remove every cgroup below path, deepest first (their processes are being killed). */
+static void remove_children(const sk_cg_dir *d, const char *path) {
+  DIR *dir = opendir(path);
+  if (!dir) return;
+  struct dirent *de;
+  while ((de = readdir(dir)))
+    if (de->d_type == DT_DIR && strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+      _cleanup_free_ char *sub = sk_xasprintf("%s/%s", path, de->d_name);
+      remove_children(d, sub);
+      for (int i = 0; i < 200 && rmdir(sub) < 0 && errno == EBUSY; i++) {
+        if (i % 20 == 0) kill_all(d);
+        nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
+      }
+    }
+  closedir(dir);
 }
 
 int sk_cgroup_pids(sk_cgroup *cg, pid_t **pids, size_t *n, sk_error **err) {
@@ -433,6 +484,7 @@ int sk_cgroup_remove(sk_cgroup *cg, sk_error **err) {
     if (d->created <= 0) continue;
     kill_all(d);
     _cleanup_free_ char *path = dir_path(d);
+    remove_children(d, path);
     if (rmdir_wait(d, path) < 0) {
       ret = sk_error_set(err, errno, NULL, "remove the container's cgroup %s", path);
       continue;

@@ -20,8 +20,12 @@ typedef struct {
   /* After mkdir of a level (made: skiff created it): v1 fills cpuset, v2 enables controllers. */
   int (*prepare)(const sk_cg_dir *d, const char *parent, const char *dir, bool made, sk_error **err);
   int (*apply)(struct sk_cgroup *cg, const oci_config *cfg, sk_error **err);
+  /* Freeze or thaw, and wait until the kernel got there (at most SK_CG_FREEZE_MS). */
   int (*freeze)(struct sk_cgroup *cg, bool frozen, sk_error **err);
 } sk_cg_backend;
+
+/* How long freeze waits for every process to be frozen (or thawed). */
+#define SK_CG_FREEZE_MS 5000
 
 struct sk_cgroup {
   sk_cgroup_layout layout;

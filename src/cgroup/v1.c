@@ -385,19 +385,34 @@ static int prepare(const sk_cg_dir *d, const char *parent, const char *dir, bool
   return 0;
 }
 
-/* freezer.state: FROZEN or THAWED, waiting (a little) until the kernel got there. */
+/* freezer.state: FROZEN or THAWED, waiting until the kernel got there (SK_CG_FREEZE_MS).
+ * Reading the file moves FREEZING on to FROZEN once every task is frozen; writing FROZEN again
+ * retries the tasks that were busy (forking, in a system call), so it is rewritten now and
+ * then while the cgroup stays FREEZING. */
 static int freeze(struct sk_cgroup *cg, bool frozen, sk_error **err) {
   sk_cg_dir *d = sk_cg_find(cg, "freezer");
   if (!d) return sk_error_set(err, ENOTSUP, NULL, "the freezer cgroup controller is not mounted");
   const char *want = frozen ? "FROZEN" : "THAWED";
-  for (int i = 0; i < 1000; i++) {
-    if (i % 50 == 0 && sk_cg_write(d, "freezer.state", NULL, err, "%s", want) < 0) return -1;
-    _cleanup_free_ char *now = NULL;
+  _cleanup_free_ char *now = NULL;
+  long waited_us = 0, step_us = 100, last_write_us = -1000000;
+  while (waited_us <= SK_CG_FREEZE_MS * 1000L) {
+    if (waited_us - last_write_us >= 100000) {
+      if (sk_cg_write(d, "freezer.state", NULL, err, "%s", want) < 0) return -1;
+      last_write_us = waited_us;
+    }
+    free(now);
+    now = NULL;
     if (sk_cg_read(d, "freezer.state", &now, err) < 0) return -1;
     if (strncmp(now, want, strlen(want)) == 0) return 0;
-    nanosleep(&(struct timespec){.tv_nsec = 1000 * 1000}, NULL);
+    nanosleep(&(struct timespec){.tv_nsec = step_us * 1000}, NULL);
+    waited_us += step_us;
+    if (step_us < 10000) step_us *= 2;
   }
-  return sk_error_set(err, ETIMEDOUT, NULL, "the container's cgroup did not become %s", want);
+  if (now) now[strcspn(now, "\n")] = 0;
+  return sk_error_set(err, ETIMEDOUT, NULL,
+                      "the container's cgroup %s/%s did not become %s within %d ms (freezer.state "
+                      "is %s: a process may be stuck in the kernel, e.g. on I/O)",
+                      d->mount, d->rel, want, SK_CG_FREEZE_MS, now ? now : "?");
 }
 
 const sk_cg_backend sk_cg_backend_v1 = {"v1", prepare, apply, freeze};

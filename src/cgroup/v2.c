@@ -177,19 +177,24 @@ static int prepare(const sk_cg_dir *d, const char *parent, const char *dir, bool
   return 0;
 }
 
-/* cgroup.freeze, then wait for "frozen 1"/"frozen 0" in cgroup.events. */
+/* cgroup.freeze, then wait (SK_CG_FREEZE_MS) for "frozen 1"/"frozen 0" in cgroup.events. */
 static int freeze(struct sk_cgroup *cg, bool frozen, sk_error **err) {
   const sk_cg_dir *d = &cg->dirs[0];
   if (sk_cg_write(d, "cgroup.freeze", NULL, err, "%d", frozen) < 0) return -1;
   const char *want = frozen ? "frozen 1" : "frozen 0";
-  for (int i = 0; i < 1000; i++) {
+  long waited_us = 0, step_us = 100;
+  while (waited_us <= SK_CG_FREEZE_MS * 1000L) {
     _cleanup_free_ char *ev = NULL;
     if (sk_cg_read(d, "cgroup.events", &ev, err) < 0) return -1;
     if (strstr(ev, want)) return 0;
-    nanosleep(&(struct timespec){.tv_nsec = 1000 * 1000}, NULL);
+    nanosleep(&(struct timespec){.tv_nsec = step_us * 1000}, NULL);
+    waited_us += step_us;
+    if (step_us < 10000) step_us *= 2;
   }
-  return sk_error_set(err, ETIMEDOUT, NULL, "the container's cgroup did not become %s",
-                      frozen ? "frozen" : "thawed");
+  return sk_error_set(err, ETIMEDOUT, NULL,
+                      "the container's cgroup %s/%s did not become %s within %d ms (a process may "
+                      "be stuck in the kernel, e.g. on I/O)",
+                      d->mount, d->rel, frozen ? "frozen" : "thawed", SK_CG_FREEZE_MS);
 }
 
 const sk_cg_backend sk_cg_backend_v2 = {"v2", prepare, apply, freeze};

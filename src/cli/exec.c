@@ -14,7 +14,7 @@ const sk_cmd_info sk_info_exec = {
 
 int sk_cmd_exec(sk_cli *cli, int argc, char **argv, sk_error **err) {
   sk_exec_opts o = {0};
-  sk_strv env = {0}, gids = {0}, caps = {0};
+  sk_strv env = {0}, gids = {0}, caps = {0}, cgroups = {0};
   const sk_option opts[] = {
       {"process", 'p', SK_OPT_STRING, &o.process_file, "FILE",
        "OCI process JSON (args, env, cwd, user, ...); the command line is then ignored"},
@@ -39,8 +39,8 @@ int sk_cmd_exec(sk_cli *cli, int argc, char **argv, sk_error **err) {
        "pass N additional fds (3 .. 3+N-1) into the process"},
       {"ignore-paused", 0, SK_OPT_BOOL, &o.ignore_paused, NULL,
        "allow exec in a paused container (the process starts paused)"},
-      {"cgroup", 0, SK_OPT_STRING, &o.cgroup, "[CONTROLLER:]PATH",
-       "run the process in this sub-cgroup of the container"},
+      {"cgroup", 0, SK_OPT_LIST, &cgroups, "[CONTROLLER[,CONTROLLER...]:]PATH",
+       "run the process in this existing sub-cgroup of the container's (v1: of these controllers)"},
   };
   _cleanup_free_ char **pos = NULL;
   int npos = 0;
@@ -64,6 +64,7 @@ int sk_cmd_exec(sk_cli *cli, int argc, char **argv, sk_error **err) {
   o.env = env.v;
   o.additional_gids = gids.v;
   o.caps = caps.v;
+  o.cgroups = cgroups.v;
   /* From here on a failure is a runtime error: exit 255 (runc; contract §5). */
   cli->error_exit = 255;
   int status = 0;
@@ -72,5 +73,6 @@ out:
   sk_strv_clear(&env);
   sk_strv_clear(&gids);
   sk_strv_clear(&caps);
+  sk_strv_clear(&cgroups);
   return ret;
 }

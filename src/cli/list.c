@@ -47,7 +47,7 @@ static sk_state **load_all(const char *root, char **ids, size_t *n) {
       sk_error_free(e);
       continue;
     }
-    sk_state_refresh(s);
+    sk_container_refresh(root, s);
     _cleanup_free_ char *dir = sk_xasprintf("%s/%s", root, ids[i]);
     struct stat st;
     free(s->owner);

@@ -17,7 +17,7 @@ int sk_cmd_state(sk_cli *cli, int argc, char **argv, sk_error **err) {
   if (r != SK_OPTS_OK) return r < 0 ? -1 : 0;
   sk_state *s = NULL;
   if (sk_state_read(cli->g.root, id, &s, err) < 0) return -1;
-  sk_state_refresh(s);
+  sk_container_refresh(cli->g.root, s);
   free(s->owner);
   s->owner = sk_xstrdup(""); /* runc leaves owner empty in state */
   _cleanup_free_ char *json = sk_state_to_json(s, true);

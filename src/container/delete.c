@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* delete: remove a stopped container; --force kills a running one first. */
 #include <errno.h>
+#include <signal.h>
 
 #include "internal.h"
 #include "skiff/util.h"
@@ -37,6 +38,8 @@ int sk_container_delete(const sk_globals *g, const char *id, bool force, sk_erro
                    sk_status_name(st->status));
       goto out;
     }
+    /* Paused: all of it killed while frozen (nothing runs on), then thawed, so that it dies. */
+    if (st->status == SK_STATUS_PAUSED && sk_signal_cgroup(st, SIGKILL, err) < 0) goto out;
     if (sk_kill_and_wait(st, 10000, err) < 0) goto out;
   }
   ret = sk_destroy(dir, st, err);

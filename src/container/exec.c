@@ -278,12 +278,18 @@ int sk_container_exec(const sk_globals *g, const sk_exec_opts *o, int *exit_st, 
 
   if (sk_load(g, o->id, &dir, &st, err) < 0) return -1;
   if (check_status(st, o, err) < 0) goto out;
-  if (o->cgroup) {
-    sk_error_set(err, ENOTSUP, NULL, "--cgroup %s: a sub-cgroup for exec is not implemented yet",
-                 o->cgroup);
+  if (o->cgroups && o->cgroups[0] && !st->cgroup_path) {
+    sk_error_set(err, ENOTSUP, NULL, "--cgroup %s: the container's state records no cgroup",
+                 o->cgroups[0]);
     goto out;
   }
   if (st->cgroup_path && sk_cgroup_load(st->cgroup_path, &x.cgroup, err) < 0) goto out;
+  if (o->cgroups && o->cgroups[0]) {
+    sk_cgroup *sub = NULL;
+    if (sk_cgroup_sub(x.cgroup, o->cgroups, &sub, err) < 0) goto out;
+    sk_cgroup_free(x.cgroup);
+    x.cgroup = sub;
+  }
   {
     _cleanup_free_ char *path = sk_xasprintf("%s/config.json", st->bundle);
     if (oci_config_load(path, &cfg, err) < 0) {
@@ -309,6 +315,13 @@ int sk_container_exec(const sk_globals *g, const sk_exec_opts *o, int *exit_st, 
   x.ctx.preserve_fds = o->preserve_fds;
   x.ctx.no_new_keyring = st->no_new_keyring; /* as created (runc: the container's config) */
   x.ctx.lock_fd = dir->dirfd;
+  if (st->status == SK_STATUS_PAUSED) {
+    /* --ignore-paused: the process freezes as it joins the cgroup and goes on once resumed;
+     * `resume` needs the container's lock meanwhile. */
+    sk_state_close_dir(dir);
+    dir = NULL;
+    x.ctx.lock_fd = -1;
+  }
 
   /* Signals arriving from now on are the process's (foreground). */
   sk_forwarded_signals(&set);

@@ -68,6 +68,9 @@ void sk_poststart_failed(const sk_globals *g, const char *id);
  * linux.devices, as a config. Caller frees. */
 char *sk_kept_config(const oci_config *cfg);
 
+/* Send signo to every process of the container's cgroup but the init (kill --all); SIGKILL
+ * thaws a paused container afterwards. */
+int sk_signal_cgroup(const sk_state *st, int signo, sk_error **err);
 /* SIGKILL the init (verified by start time) and wait up to timeout_ms for it to die. */
 int sk_kill_and_wait(sk_state *st, int timeout_ms, sk_error **err);
 

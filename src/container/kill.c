@@ -38,21 +38,20 @@ static void signal_pidns(const sk_state *st, int signo) {
   closedir(d);
 }
 
-/* --all: every process of the container's cgroup. SIGKILL is sent to a frozen cgroup, so that
- * nothing forks away from it meanwhile (the signal lands when the cgroup thaws). */
-static int signal_cgroup(const sk_state *st, int signo, sk_error **err) {
+int sk_signal_cgroup(const sk_state *st, int signo, sk_error **err) {
   _cleanup_cgroup_ sk_cgroup *cg = NULL;
   if (sk_cgroup_load(st->cgroup_path, &cg, err) < 0) return -1;
-  _cleanup_error_ sk_error *ferr = NULL;
-  bool frozen = signo == SIGKILL && sk_cgroup_freeze(cg, true, &ferr) == 0;
-  _cleanup_free_ pid_t *pids = NULL;
-  size_t n = 0;
-  int r = sk_cgroup_pids(cg, &pids, &n, err);
-  for (size_t i = 0; r == 0 && i < n; i++)
-    if (pids[i] != st->pid && kill(pids[i], signo) < 0 && errno != ESRCH)
-      r = sk_error_set(err, errno, NULL, "send signal %d to pid %d of the container", signo, pids[i]);
-  if (frozen && sk_cgroup_freeze(cg, false, r < 0 ? NULL : err) < 0) r = -1;
-  return r;
+  return sk_cgroup_signal(cg, signo, st->pid, err);
+}
+
+/* A frozen v1 task dies of SIGKILL only once thawed: thaw a paused container after it (as runc
+ * does); other signals wait for resume. */
+static int thaw_killed(sk_container_dir *dir, sk_state *st, sk_error **err) {
+  _cleanup_cgroup_ sk_cgroup *cg = NULL;
+  if (sk_cgroup_load(st->cgroup_path, &cg, err) < 0 || sk_cgroup_freeze(cg, false, err) < 0)
+    return -1;
+  st->status = SK_STATUS_RUNNING;
+  return sk_state_save(dir, st, err);
 }
 
 int sk_container_kill(const sk_globals *g, const char *id, int signo, bool all, sk_error **err) {
@@ -66,6 +65,9 @@ int sk_container_kill(const sk_globals *g, const char *id, int signo, bool all, 
     else sk_error_set(err, ESRCH, NULL, "container not running");
     goto out;
   }
+  /* runc 1.2+: SIGKILL to a container without a pid namespace of its own kills every process
+   * of its cgroup (the init's death would not take the others along). */
+  if (signo == SIGKILL && st->shared_pidns && st->cgroup_path) all = true;
   {
     _cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, st->pid, 0);
     if (pfd < 0 || sk_proc_start_time(st->pid) != st->pid_start) {
@@ -77,8 +79,10 @@ int sk_container_kill(const sk_globals *g, const char *id, int signo, bool all, 
       goto out;
     }
     /* The init first: a signal that kills it takes the rest of its pid namespace along. */
-    if (all && st->cgroup_path && signal_cgroup(st, signo, err) < 0) goto out;
+    if (all && st->cgroup_path && sk_signal_cgroup(st, signo, err) < 0) goto out;
     if (all && !st->cgroup_path) signal_pidns(st, signo);
+    if (!all && signo == SIGKILL && st->status == SK_STATUS_PAUSED && thaw_killed(dir, st, err) < 0)
+      goto out;
   }
   ret = 0;
 out:

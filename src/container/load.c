@@ -21,7 +21,7 @@ int sk_load(const sk_globals *g, const char *id, sk_container_dir **dir, sk_stat
     *dir = NULL;
     return -1;
   }
-  sk_state_refresh(*st);
+  sk_container_refresh(g->root, *st);
   return 0;
 }
 

@@ -83,8 +83,7 @@ load helpers
 
 @test "not implemented commands exit 1 with 'skiff: <command>: not implemented yet'" {
 	make_bundle "$TEST_TMP/b" true
-	cmds=("pause c1" "resume c1"
-		"checkpoint c1" "restore --bundle $TEST_TMP/b c1")
+	cmds=("checkpoint c1" "restore --bundle $TEST_TMP/b c1")
 	if ! lifecycle_built; then
 		cmds+=("create --bundle $TEST_TMP/b c1" "start c1" "run --bundle $TEST_TMP/b c1"
 			"run -d --bundle $TEST_TMP/b c1" "kill c1" "kill c1 9" "delete c1" "delete --force c1")

@@ -32,10 +32,10 @@ load helpers
 
 @test "--log text format: logrus-style lines" {
 	log="$TEST_TMP/log.txt"
-	run "$SKIFF" --root "$ROOT" --log "$log" pause c1
+	run "$SKIFF" --root "$ROOT" --log "$log" checkpoint c1
 	[ "$status" -eq 1 ]
-	[ "$output" = "skiff: pause: not implemented yet" ]
-	grep -Eq '^time="[^"]+" level=error msg="pause: not implemented yet"$' "$log"
+	[ "$output" = "skiff: checkpoint: not implemented yet" ]
+	grep -Eq '^time="[^"]+" level=error msg="checkpoint: not implemented yet"$' "$log"
 	run "$SKIFF" --root "$ROOT" --log "$log" state c1
 	tail -1 "$log" | grep -Eq '^time="[^"]+" level=error msg="container c1 does not exist: No such file or directory"$'
 }
