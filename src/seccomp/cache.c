@@ -104,7 +104,9 @@ static int open_dir(const char *root, bool create, bool *usable) {
   }
   int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
-    if (errno != ENOENT) {
+    if (errno == ENOENT) {
+      sk_debug("seccomp cache: miss (no %s yet)", path);
+    } else {
       *usable = false;
       sk_warn("seccomp cache %s: cannot open it (%s): not used, the profile is compiled each "
               "time; remove it (skiff makes it again)",
