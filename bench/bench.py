@@ -118,16 +118,21 @@ def load_profile(path):
 def report_seccomp(names, res, path):
     """The seccomp row: medians with and without the profile, what it adds, ratios."""
     med = {n: {k: statistics.median(v) * 1e3 for k, v in res[n].items()} for n in names}
+    # "adds": the median of the differences of runs made back to back (less noisy on a shared
+    # machine than the difference of the medians).
+    for n in names:
+        for k in ('run', 'cpu'):
+            med[n]['adds_' + k] = statistics.median(
+                b - a for a, b in zip(res[n][k], res[n][k + '_sc'])) * 1e3
     label = "podman's seccomp profile" if path == DEFAULT_PROFILE else 'seccomp profile ' + path
     print()
-    print('run /bin/true with %s: medians (ms); "adds" = with minus without' % label)
+    print('run /bin/true with %s: medians (ms); "adds" = with minus without (median of pairs)' % label)
     print('%-17s %9s %9s %9s %9s %9s %9s' % ('runtime', 'run', '+profile', 'adds', 'cpu', '+profile',
                                             'adds cpu'))
     for n in names:
         m = med[n]
         print('%-17s %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f' % (
-            n, m['run'], m['run_sc'], m['run_sc'] - m['run'], m['cpu'], m['cpu_sc'],
-            m['cpu_sc'] - m['cpu']))
+            n, m['run'], m['run_sc'], m['adds_run'], m['cpu'], m['cpu_sc'], m['adds_cpu']))
     if 'skiff' in names:
         for peer in names:
             if peer.startswith('skiff'):
