@@ -55,6 +55,7 @@ typedef struct {
 } cache_hdr;
 
 void sk_seccomp_buf_add(sk_seccomp_buf *b, const void *p, size_t n) {
+  if (n == 0) return;
   if (b->len + n > b->cap) {
     b->cap = (b->len + n) * 2 + 256;
     b->data = sk_xrealloc(b->data, b->cap);
