@@ -299,6 +299,21 @@ start_agent() {
 		.pid != $p and .state.id == "c2"' "$TEST_TMP/agent/2.json"
 }
 
+@test "seccomp: SCMP_ACT_NOTIFY with SECCOMP_FILTER_FLAG_TSYNC (loaded with TSYNC_ESRCH), from the cache too" {
+	start_agent
+	sbundle '{defaultAction: "SCMP_ACT_ALLOW", listenerPath: "'"$TEST_TMP"'/agent.sock",
+		flags: ["SECCOMP_FILTER_FLAG_TSYNC"], syscalls: [{names: ["getppid"], action: "SCMP_ACT_NOTIFY"}]}' \
+		sc-probe $NR_GETPPID
+	local i
+	for i in 1 2; do
+		run timeout 20 "$SKIFF" --root "$ROOT" --debug --log "$TEST_TMP/log" run --bundle "$B" "c$i"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		[ "$output" = errno=77 ]
+	done
+	grep -qF 'seccomp cache: hit' "$TEST_TMP/log"
+}
+
 # bad SECCOMP-JSON EXPECTED: run fails, the message has EXPECTED, nothing is left behind.
 bad() {
 	sbundle "$1" true
