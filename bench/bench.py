@@ -3,10 +3,18 @@
 """skiff vs runc vs crun, in one run, interleaved, reported as ratios.
 
 Usage: bench/bench.py [--skiff PATH] [--iterations N] [--runtimes skiff,crun,runc]
+                      [--seccomp-profile FILE]
 
 Measures, per runtime: `run` of /bin/true (wall time), the create / start / delete phases,
 peak RSS of the runtime process (wait4's ru_maxrss, which includes the children it reaps),
 and the size of its binary. Absolute times on a shared VM are noise; the ratios are the result.
+
+And `run` of /bin/true with a seccomp profile (default: podman's, tests/fixtures/seccomp-podman.json;
+FILE is a linux.seccomp object, or a profile in the containers' format with an archMap, converted
+for amd64 by tests/integration/seccomp-profile.jq): wall and CPU time (user + system of the runtime
+and the processes it reaps) with and without it, and what the profile adds. skiff is measured
+twice: with its cache of compiled filters (the steady state: the first run fills it) and with
+SKIFF_SECCOMP_CACHE=0 (compiling every time).
 
 crun 1.8 refuses this machine's hybrid cgroup layout, so the whole benchmark runs in a private
 mount namespace with an empty tmpfs over /sys/fs/cgroup/unified (for every runtime alike).
@@ -24,6 +32,7 @@ import ctypes
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
+DEFAULT_PROFILE = os.path.join(TOP, 'tests', 'fixtures', 'seccomp-podman.json')
 
 
 def in_private_mountns():
@@ -71,22 +80,65 @@ def build_maxrss(tmp):
 def timed(argv, stdin=subprocess.DEVNULL):
     """Wall time of argv (through the maxrss launcher, whose cost is the same for every
     runtime) and argv's peak RSS."""
+    dt, rss, _ = timed_cpu(argv, stdin)
+    return dt, rss
+
+
+def timed_cpu(argv, stdin=subprocess.DEVNULL, env=None):
+    """timed(), and the CPU time (s) of argv and the children it reaped."""
     # stderr goes to a file: a created container keeps the runtime's stdio open.
     with tempfile.TemporaryFile() as errf:
         r, w = os.pipe()
         t0 = time.perf_counter()
         p = subprocess.Popen([MAXRSS] + argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=errf,
-                             pass_fds=(w,), env=dict(os.environ, MAXRSS_FD=str(w)))
+                             pass_fds=(w,), env=dict(os.environ, MAXRSS_FD=str(w), **(env or {})))
         os.close(w)
         p.wait()
         dt = time.perf_counter() - t0
-        rss = int(os.read(r, 64).decode().strip() or 0)
+        out = (os.read(r, 64).decode().split() + ['0', '0'])[:2]
+        rss, cpu = int(out[0]), int(out[1]) / 1e6
         os.close(r)
         errf.seek(0)
         err = errf.read().decode(errors='replace')
     if p.returncode != 0:
         raise RuntimeError('%s failed (%d): %s' % (' '.join(argv), p.returncode, err.strip()))
-    return dt, rss
+    return dt, rss, cpu
+
+
+def load_profile(path):
+    """linux.seccomp from FILE: as it is, or converted from the containers' format."""
+    prof = json.load(open(path))
+    if 'archMap' in prof:
+        prof = json.loads(subprocess.run(
+            ['jq', '-f', os.path.join(TOP, 'tests', 'integration', 'seccomp-profile.jq'), path],
+            check=True, capture_output=True, text=True).stdout)
+    return prof
+
+
+def report_seccomp(names, res, path):
+    """The seccomp row: medians with and without the profile, what it adds, ratios."""
+    med = {n: {k: statistics.median(v) * 1e3 for k, v in res[n].items()} for n in names}
+    # "adds": the median of the differences of runs made back to back (less noisy on a shared
+    # machine than the difference of the medians).
+    for n in names:
+        for k in ('run', 'cpu'):
+            med[n]['adds_' + k] = statistics.median(
+                b - a for a, b in zip(res[n][k], res[n][k + '_sc'])) * 1e3
+    label = "podman's seccomp profile" if path == DEFAULT_PROFILE else 'seccomp profile ' + path
+    print()
+    print('run /bin/true with %s: medians (ms); "adds" = with minus without (median of pairs)' % label)
+    print('%-17s %9s %9s %9s %9s %9s %9s' % ('runtime', 'run', '+profile', 'adds', 'cpu', '+profile',
+                                            'adds cpu'))
+    for n in names:
+        m = med[n]
+        print('%-17s %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f' % (
+            n, m['run'], m['run_sc'], m['adds_run'], m['cpu'], m['cpu_sc'], m['adds_cpu']))
+    if 'skiff' in names:
+        for peer in names:
+            if peer.startswith('skiff'):
+                continue
+            print('skiff/%s ratios with the profile: run %.2f  cpu %.2f' % (
+                peer, med['skiff']['run_sc'] / med[peer]['run_sc'], med['skiff']['cpu_sc'] / med[peer]['cpu_sc']))
 
 
 def reap():
@@ -104,7 +156,10 @@ def main():
     ap.add_argument('--skiff', default=os.path.join(TOP, 'build', 'skiff'))
     ap.add_argument('--iterations', type=int, default=30)
     ap.add_argument('--runtimes', default='skiff,crun,runc')
+    ap.add_argument('--seccomp-profile', default=DEFAULT_PROFILE, metavar='FILE',
+                    help='linux.seccomp JSON for the seccomp row (default: podman\'s)')
     a = ap.parse_args()
+    a.seccomp_profile = os.path.abspath(a.seccomp_profile)
     in_private_mountns()
     set_subreaper()
     paths = {'skiff': os.path.abspath(a.skiff), 'crun': shutil.which('crun'), 'runc': shutil.which('runc')}
@@ -117,6 +172,14 @@ def main():
         res = {n: {'run': [], 'create': [], 'start': [], 'delete': [], 'rss': [], 'exec': []} for n in names}
         # One long-running container per runtime for `exec /bin/true`.
         sleeper = make_bundle(os.path.join(tmp, 'sleeper'), ['sleep', '100000'])
+        # The seccomp row: the same /bin/true bundle with the profile.
+        scbundle = make_bundle(os.path.join(tmp, 'seccomp'), ['/bin/true'])
+        cfgp = os.path.join(scbundle, 'config.json')
+        cfg = json.load(open(cfgp))
+        cfg['linux']['seccomp'] = load_profile(a.seccomp_profile)
+        json.dump(cfg, open(cfgp, 'w'))
+        scnames = names + (['skiff (no cache)'] if 'skiff' in names else [])
+        scres = {n: {'run': [], 'cpu': [], 'run_sc': [], 'cpu_sc': []} for n in scnames}
         for n in names:
             subprocess.run([paths[n], '--root', roots[n], 'run', '-d', '--bundle', sleeper, 'skiff-bench-exec'],
                            check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -146,6 +209,18 @@ def main():
                 dt, _ = timed([r, '--root', root, 'exec', 'skiff-bench-exec', '/bin/true'])
                 res[n]['exec'].append(dt)
                 reap()
+                # With and without the seccomp profile, back to back (skiff also without its cache).
+                for sn, env in ((n, None),) + ((('skiff (no cache)', {'SKIFF_SECCOMP_CACHE': '0'}),)
+                                               if n == 'skiff' else ()):
+                    # In turn first and second: a run pays for the previous one's teardown
+                    # (the kernel frees a network namespace in the background).
+                    pair = (('', bundle), ('_sc', scbundle))
+                    for suffix, b in (pair if i % 2 else pair[::-1]):
+                        dt, _, cpu = timed_cpu([r, '--root', root, 'run', '--bundle', b, cid + suffix], env=env)
+                        scres[sn]['run' + suffix].append(dt)
+                        scres[sn]['cpu' + suffix].append(cpu)
+                    cid += '-c'
+                reap()
         med = {n: {k: statistics.median(v) for k, v in res[n].items()} for n in names}
         print('benchmark: %d iterations, interleaved; medians (ms), peak RSS (KiB), binary size (KiB)' % a.iterations)
         print('%-8s %9s %9s %9s %9s %9s %9s %9s' % ('runtime', 'run', 'create', 'start', 'delete', 'exec', 'rss',
@@ -165,6 +240,7 @@ def main():
                     med['skiff']['exec'] / med[peer]['exec'],
                     med['skiff']['rss'] / med[peer]['rss'],
                     os.path.getsize(paths['skiff']) / os.path.getsize(paths[peer])))
+        report_seccomp(scnames, scres, a.seccomp_profile)
     finally:
         for n in names:
             subprocess.run([paths[n], '--root', roots[n], 'delete', '-f', 'skiff-bench-exec'], capture_output=True)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* maxrss CMD ARGS...: run CMD, print its peak RSS in KiB (wait4's ru_maxrss) on fd $MAXRSS_FD, exit with
+/* maxrss CMD ARGS...: run CMD, print its peak RSS in KiB (wait4's ru_maxrss) and the CPU time
+ * (user + system, microseconds, of CMD and the children it reaped) on fd $MAXRSS_FD, exit with
  * its status. A tiny static launcher, so that the RSS it reports is CMD's, not the forking
  * parent's (exec records the old image's high-water mark too). */
 #include <stdio.h>
@@ -19,6 +20,8 @@ int main(int argc, char **argv) {
   struct rusage ru;
   if (wait4(p, &st, 0, &ru) < 0) return 2;
   const char *fd = getenv("MAXRSS_FD");
-  dprintf(fd ? atoi(fd) : 3, "%ld\n", ru.ru_maxrss);
+  long cpu = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000L + ru.ru_utime.tv_usec +
+             ru.ru_stime.tv_usec;
+  dprintf(fd ? atoi(fd) : 3, "%ld %ld\n", ru.ru_maxrss, cpu);
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }

@@ -31,6 +31,7 @@ typedef struct sk_init_ctx {
   int listen_fds;      /* socket activation: the first listen_fds of those are LISTEN_FDS */
   int console_fd;      /* process.terminal: where the pty's primary side goes (the caller's
                           --console-socket, or a socketpair to a foreground run), else -1 */
+  const struct sk_seccomp_filter *seccomp; /* linux.seccomp compiled by the parent, or NULL */
   int lock_fd;         /* the parent's state lock (a flock on the state dir): the child closes
                           its copy first thing, or the lock would live as long as the init */
   /* Filled by the init itself. */

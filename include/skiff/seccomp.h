@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* linux.seccomp: the config's filter compiled with libseccomp and loaded into the calling
- * process (the container's init, or a process `skiff exec` adds). */
+/* linux.seccomp: the config's filter compiled with libseccomp by skiff before it clones (or
+ * found in the cache of compiled filters), and loaded by the process itself (the container's
+ * init, or a process `skiff exec` adds). */
 #ifndef SKIFF_SECCOMP_H
 #define SKIFF_SECCOMP_H
 
+#include <linux/filter.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -11,13 +13,32 @@
 #include "skiff/oci.h"
 #include "skiff/sync.h"
 
-/* Compile sc and load it into the calling process; every error names the config path
- * ("linux.seccomp.syscalls[3].action: ..."). no_new_privs is process.noNewPrivileges: when
- * false, the filter is loaded without setting it, which needs CAP_SYS_ADMIN (the init still
- * has it at that point). Unknown syscall names are skipped (debug log line). */
-int sk_seccomp_load(const oci_seccomp *sc, bool no_new_privs, int *notify_fd, sk_error **err);
-/* ... *notify_fd is the filter's listener (close-on-exec) when it has SCMP_ACT_NOTIFY rules,
- * else -1. */
+/* A compiled filter: the BPF program and the seccomp(2) flags to load it with. */
+typedef struct sk_seccomp_filter {
+  struct sock_filter *insns;
+  unsigned short len;
+  unsigned int flags; /* SECCOMP_FILTER_FLAG_*: the config's flags, NEW_LISTENER with notify */
+} sk_seccomp_filter;
+
+/* In the parent, before the init or exec'd process is cloned: compile sc (libseccomp, then
+ * exported as BPF), or take the program from the cache in state_root (NULL: no cache; the
+ * environment variable SKIFF_SECCOMP_CACHE=0 also turns it off). Every error names the config
+ * path ("linux.seccomp.syscalls[3].action: ..."). Unknown syscall names are skipped (debug log
+ * line). */
+int sk_seccomp_prepare(const oci_seccomp *sc, const char *state_root, sk_seccomp_filter **out,
+                       sk_error **err);
+void sk_seccomp_filter_free(sk_seccomp_filter *f);
+static inline void sk_seccomp_filter_freep(sk_seccomp_filter **f) {
+  sk_seccomp_filter_free(*f);
+  *f = NULL;
+}
+#define _cleanup_seccomp_filter_ __attribute__((cleanup(sk_seccomp_filter_freep)))
+
+/* In the process itself: load f with seccomp(2). no_new_privs is process.noNewPrivileges: when
+ * false (it is not set here), loading needs CAP_SYS_ADMIN (the init still has it at that
+ * point). *notify_fd is the filter's listener (close-on-exec) when f has one, else -1. */
+int sk_seccomp_install(const sk_seccomp_filter *f, bool no_new_privs, int *notify_fd,
+                       sk_error **err);
 
 /* Whether sc has an SCMP_ACT_NOTIFY rule (the filter then has a listener for listenerPath). */
 bool sk_seccomp_notifies(const oci_seccomp *sc);

@@ -241,6 +241,7 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
   sk_init_ctx ctx = {.fifo_fd = -1, .status_fd = -1, .sync_fd = -1, .tramp_fd = -1,
                      .lock_fd = -1, .console_fd = -1, .tty_fd = -1};
   _cleanup_close_ int console = -1; /* our copy of the init's console fd */
+  _cleanup_seccomp_filter_ sk_seccomp_filter *filter = NULL;
   int fds[2] = {-1, -1};
   _cleanup_close_ int fifo = -1, status = -1;
   bool hooks = false; /* the create-time hooks started: a failure from here on runs poststop */
@@ -274,6 +275,11 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
     if (!b->rootfs) goto fail;
   }
   if (sk_state_create_dir(g->root, o->id, &b->dir, err) < 0 || sk_notify_prepare(b, err) < 0)
+    goto fail;
+  /* linux.seccomp compiled (or found in the cache) here, before the clone: the init only loads
+   * the program. */
+  if (b->cfg->linux && b->cfg->linux->seccomp &&
+      sk_seccomp_prepare(b->cfg->linux->seccomp, g->root, &filter, err) < 0)
     goto fail;
   if (via_fifo) {
     if (mkfifoat(b->dir->dirfd, "exec.fifo", 0600) < 0) {
@@ -321,6 +327,7 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
   ctx.listen_fds = listen_fds();
   ctx.preserve_fds = ctx.listen_fds + o->preserve_fds;
   ctx.lock_fd = b->dir->dirfd;
+  ctx.seccomp = filter;
   b->sync_fd = fds[0];
 
   pid_t first;

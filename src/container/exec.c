@@ -267,6 +267,7 @@ int sk_container_exec(const sk_globals *g, const sk_exec_opts *o, int *exit_st, 
   sk_container_dir *dir = NULL;
   sk_state *st = NULL;
   _cleanup_oci_config_ oci_config *cfg = NULL;
+  _cleanup_seccomp_filter_ sk_seccomp_filter *filter = NULL;
   exec_run x = {.sync_fd = -1, .console = -1, .console_peer = -1, .master = -1};
   x.ctx = (sk_init_ctx){.fifo_fd = -1, .sync_fd = -1, .tramp_fd = -1, .lock_fd = -1,
                         .console_fd = -1, .tty_fd = -1, .exec = true};
@@ -307,6 +308,11 @@ int sk_container_exec(const sk_globals *g, const sk_exec_opts *o, int *exit_st, 
       goto out;
     }
   if (plan_join(st->pid, &x.ctx.ns, err) < 0) goto out;
+  /* The container's linux.seccomp, compiled (or found in the cache) before the clone. */
+  if (cfg->linux && cfg->linux->seccomp &&
+      sk_seccomp_prepare(cfg->linux->seccomp, g->root, &filter, err) < 0)
+    goto out;
+  x.ctx.seccomp = filter;
   x.ctx.cfg = cfg;
   x.ctx.bundle = st->bundle;
   x.ctx.rootfs = st->rootfs;

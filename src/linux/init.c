@@ -318,11 +318,11 @@ static int step_no_new_privs(sk_init_ctx *ctx, sk_error **err) {
  * trampoline fcntl, execve, sendto/write and exit_group. One function, two rows of the table;
  * exactly one of them loads. */
 static int load_seccomp(sk_init_ctx *ctx, bool late, sk_error **err) {
-  const oci_linux *l = ctx->cfg->linux;
   bool nnp = ctx->cfg->process->no_new_privileges;
-  if (!l || !l->seccomp || nnp != late) return 0;
+  if (!ctx->seccomp || nnp != late) return 0;
   _cleanup_close_ int listener = -1;
-  if (sk_seccomp_load(l->seccomp, nnp, &listener, err) < 0) return -1;
+  /* The program was compiled by the parent before the clone (sk_seccomp_prepare). */
+  if (sk_seccomp_install(ctx->seccomp, nnp, &listener, err) < 0) return -1;
   /* SCMP_ACT_NOTIFY: the parent hands the listener to the agent (it can reach listenerPath). */
   return listener < 0 ? 0
                       : sk_sync_send_fds(ctx->sync_fd, SK_SYNC_SECCOMP_FD, NULL, 0, &listener, 1, err);

@@ -2,13 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # linux.seccomp: errno and kill actions, defaultErrnoRet, argument filters with every operator,
 # unknown syscall names, the ENOSYS rule (clone3, syscalls newer than the profile), the filter
-# in `skiff exec`, with and without noNewPrivileges, podman's profile, config errors with their
-# path, and `skiff features`. x86-64 syscall numbers throughout (sc-probe makes raw syscalls).
+# in `skiff exec`, with and without noNewPrivileges, config errors with their path, `skiff
+# features`; real profiles (tests/fixtures: podman's and a Docker-like one) with a busybox shell;
+# the cache of compiled filters (hits, corrupt and foreign entries, a directory not skiff's, the
+# same behaviour without it, the cap). x86-64 syscall numbers throughout (sc-probe makes raw
+# syscalls).
 
 load helpers
 
 # x86-64 syscall numbers.
 NR_GETPPID=110 NR_GETPGID=121 NR_SCHED_GET_PRIORITY_MAX=146 NR_ADD_KEY=248 NR_CLONE3=435 NR_SET_MEMPOLICY_HOME_NODE=450
+NR_CLONE=56 NR_PERSONALITY=135 NR_MOUNT=165 NR_KEYCTL=250 NR_UNSHARE=272 NR_SETNS=308
+FIXTURES="$BATS_TEST_DIRNAME/../fixtures"
 
 setup_file() {
 	[ "$(uname -m)" = x86_64 ] || skip "the tests use x86-64 syscall numbers"
@@ -16,7 +21,8 @@ setup_file() {
 }
 
 # sbundle SECCOMP-JSON [cmd args...]: a busybox bundle in $B with sc-probe in /bin and
-# linux.seccomp set to the JSON (a jq expression; $p is podman's profile when that exists).
+# linux.seccomp set to the JSON (a jq expression; $p is the profile podman_profile or
+# docker_profile chose).
 sbundle() {
 	local sc="$1"
 	shift
@@ -26,16 +32,19 @@ sbundle() {
 	make_bundle "$B" "$@"
 	cp "$BATS_FILE_TMPDIR/sc-probe" "$B/rootfs/bin/sc-probe"
 	local p='{}'
-	[ -f "$TEST_TMP/podman.json" ] && p="$(cat "$TEST_TMP/podman.json")"
+	[ -f "$TEST_TMP/profile.json" ] && p="$(cat "$TEST_TMP/profile.json")"
 	jq --argjson p "$p" ".linux.seccomp = ($sc)" "$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"
 }
 
 # podman's profile (containers-common) as linux.seccomp for amd64 and its default
-# capabilities, in $TEST_TMP/podman.json.
+# capabilities (tests/fixtures/seccomp-podman.json), in $TEST_TMP/profile.json.
 podman_profile() {
-	local f=/usr/share/containers/seccomp.json
-	[ -f "$f" ] || skip "$f is missing (package golang-github-containers-common)"
-	jq -f "$BATS_TEST_DIRNAME/seccomp-profile.jq" "$f" >"$TEST_TMP/podman.json"
+	cp "$FIXTURES/seccomp-podman.json" "$TEST_TMP/profile.json"
+}
+
+# The Docker-default-like profile derived from it (tests/fixtures/README.md).
+docker_profile() {
+	cp "$FIXTURES/seccomp-docker.json" "$TEST_TMP/profile.json"
 }
 
 srun() { run timeout 20 "$SKIFF" --root "$ROOT" run --bundle "$B" "c$BATS_TEST_NUMBER"; }
@@ -307,6 +316,21 @@ start_agent() {
 		.pid != $p and .state.id == "c2"' "$TEST_TMP/agent/2.json"
 }
 
+@test "seccomp: SCMP_ACT_NOTIFY with SECCOMP_FILTER_FLAG_TSYNC (loaded with TSYNC_ESRCH), from the cache too" {
+	start_agent
+	sbundle '{defaultAction: "SCMP_ACT_ALLOW", listenerPath: "'"$TEST_TMP"'/agent.sock",
+		flags: ["SECCOMP_FILTER_FLAG_TSYNC"], syscalls: [{names: ["getppid"], action: "SCMP_ACT_NOTIFY"}]}' \
+		sc-probe $NR_GETPPID
+	local i
+	for i in 1 2; do
+		run timeout 20 "$SKIFF" --root "$ROOT" --debug --log "$TEST_TMP/log" run --bundle "$B" "c$i"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		[ "$output" = errno=77 ]
+	done
+	grep -qF 'seccomp cache: hit' "$TEST_TMP/log"
+}
+
 # bad SECCOMP-JSON EXPECTED: run fails, the message has EXPECTED, nothing is left behind.
 bad() {
 	sbundle "$1" true
@@ -353,4 +377,246 @@ bad() {
 		(.operators | length) == 7 and (.archs | index("SCMP_ARCH_X86_64")) != null and
 		(.knownFlags | length) == 4 and (.supportedFlags | index("SECCOMP_FILTER_FLAG_LOG")) != null and
 		(.supportedFlags | index("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV")) == null'
+}
+
+@test "seccomp: the podman fixture is what the installed containers-common profile gives" {
+	local f=/usr/share/containers/seccomp.json
+	[ -f "$f" ] || skip "$f is missing (package golang-github-containers-common)"
+	jq -f "$BATS_TEST_DIRNAME/seccomp-profile.jq" "$f" >"$TEST_TMP/now.json"
+	diff <(jq -S . "$FIXTURES/seccomp-podman.json") <(jq -S . "$TEST_TMP/now.json")
+}
+
+# What a real profile must let a shell do and what it must block, as sc-probe and busybox
+# see it: busybox mount and unshare -m, then raw: unshare(CLONE_NEWNS), mount(NULL, NULL, NULL)
+# (EFAULT when seccomp lets it through to the kernel),
+# keyctl(KEYCTL_GET_KEYRING_ID, session), clone(CLONE_NEWNS | SIGCHLD).
+REAL_SCRIPT="echo hello | tr a-z A-Z; ls / >/dev/null && echo ls; cat /etc/group | grep -c root
+	echo; sh -c 'exit 3'; echo sub=\$?
+	mount -t tmpfs none /tmp 2>&1; echo mount=\$?; unshare -m true 2>&1; echo unshare=\$?
+	sc-probe $NR_UNSHARE 0x20000 -- $NR_MOUNT 0 0 0 -- $NR_KEYCTL 0 0xfffffffffffffffd 0 -- $NR_CLONE 0x20011"
+
+# real_run ID: REAL_SCRIPT in a new container on $B, then in `skiff exec` of a second one; both
+# outputs (which must be equal) in $output.
+real_run() {
+	srun
+	echo "run: $output"
+	[ "$status" -eq 0 ]
+	local first="$output"
+	jq '.process.args = ["sleep", "1000"]' "$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"
+	skiff run -d --bundle "$B" "x$1" </dev/null >/dev/null 2>&1
+	run timeout 20 "$SKIFF" --root "$ROOT" exec "x$1" sh -c "$REAL_SCRIPT"
+	echo "exec: $output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$first" ]
+}
+
+@test "seccomp: podman's profile: a busybox shell works; mount and unshare fail with EPERM (no CAP_SYS_ADMIN), also under exec" {
+	podman_profile
+	sbundle '$p' sh -c "$REAL_SCRIPT"
+	real_run p
+	# Podman's profile allows these and leaves them to the capability checks: EPERM for the
+	# namespaces and mount (the raw mount gets as far as reading its NULL arguments); keyctl
+	# works.
+	[ "$output" = "$(printf 'HELLO\nls\n1\n\nsub=3\n%s\nmount=1\n%s\nunshare=1\nerrno=1\nerrno=14\nok\nerrno=1' \
+		'mount: permission denied (are you root?)' \
+		'unshare: unshare(0x20000): Operation not permitted')" ]
+}
+
+@test "seccomp: the Docker-like profile blocks unshare, mount, keyctl and namespace clones with EPERM even with CAP_SYS_ADMIN, also under exec" {
+	local caps='["CAP_SYS_ADMIN", "CAP_KILL", "CAP_AUDIT_WRITE", "CAP_NET_BIND_SERVICE"]'
+	docker_profile
+	# Without the profile the kernel lets CAP_SYS_ADMIN do all four (a clone child: "ok" twice).
+	sbundle 'null' sc-probe $NR_UNSHARE 0x20000 -- $NR_MOUNT 0 0 0 -- $NR_KEYCTL 0 0xfffffffffffffffd 0
+	jq --argjson c "$caps" 'del(.linux.seccomp) | .process.capabilities = {bounding: $c, effective: $c, permitted: $c}' \
+		"$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"
+	srun
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'ok\nerrno=14\nok')" ]
+	sbundle '$p' sh -c "$REAL_SCRIPT"
+	jq --argjson c "$caps" '.process.capabilities = {bounding: $c, effective: $c, permitted: $c}' \
+		"$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"
+	real_run d
+	[ "$output" = "$(printf 'HELLO\nls\n1\n\nsub=3\n%s\nmount=1\n%s\nunshare=1\nerrno=1\nerrno=1\nerrno=1\nerrno=1' \
+		'mount: permission denied (are you root?)' \
+		'unshare: unshare(0x20000): Operation not permitted')" ]
+	# And what it doesn't name: EPERM (Docker's default), clone3 ENOSYS (glibc falls back).
+	sbundle '$p' sc-probe $NR_ADD_KEY -- $NR_CLONE3 0 0 -- $NR_PERSONALITY 0xffffffff -- $NR_PERSONALITY 0x0400000
+	srun
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'errno=1\nerrno=38\nok\nerrno=1')" ]
+}
+
+# The cache of compiled filters, in the test's state root.
+CACHE_DIR='.seccomp:cache'
+
+# drun ID: run with --debug into $TEST_TMP/log (warnings and the cache's debug lines).
+drun() {
+	run timeout 20 "$SKIFF" --root "$ROOT" --debug --log "$TEST_TMP/log" run --bundle "$B" "$1"
+	echo "$output"
+}
+# nlog TEXT: how many log lines have TEXT.
+nlog() { grep -cF -- "$1" "$TEST_TMP/log" || true; }
+
+@test "seccomp cache: the first run compiles and stores the program, the next runs and exec take it from the cache" {
+	docker_profile
+	sbundle '$p' sc-probe $NR_KEYCTL 0 0xfffffffffffffffd 0 -- $NR_GETPPID
+	drun c1
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'errno=1\nok')" ]
+	[ "$(nlog 'seccomp cache: stored')" -eq 1 ]
+	[ "$(nlog 'seccomp cache: hit')" -eq 0 ]
+	# <root>/.seccomp:cache is 0700, the entry 0600, named by 16 hex digits.
+	[ "$(stat -c %a "$ROOT/$CACHE_DIR")" = 700 ]
+	run ls "$ROOT/$CACHE_DIR"
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" =~ ^[0-9a-f]{16}$ ]]
+	[ "$(stat -c %a "$ROOT/$CACHE_DIR/${lines[0]}")" = 600 ]
+	drun c2
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'errno=1\nok')" ]
+	[ "$(nlog 'seccomp cache: hit')" -eq 1 ]
+	[ "$(nlog 'seccomp cache: stored')" -eq 1 ]
+	# The key is the profile, not the JSON's layout.
+	jq -cS . "$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"
+	drun c3
+	[ "$output" = "$(printf 'errno=1\nok')" ]
+	[ "$(nlog 'seccomp cache: hit')" -eq 2 ]
+	# exec too.
+	jq '.process.args = ["sleep", "1000"]' "$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"
+	skiff run -d --bundle "$B" c4 </dev/null >/dev/null 2>&1
+	run timeout 20 "$SKIFF" --root "$ROOT" --debug --log "$TEST_TMP/log" exec c4 sc-probe $NR_KEYCTL 0 0xfffffffffffffffd 0
+	[ "$output" = errno=1 ]
+	[ "$(nlog 'seccomp cache: hit')" -eq 3 ] # (c4 itself ran without --log)
+	# Another profile: another entry.
+	sbundle '$p | .defaultErrnoRet = 13' sc-probe $NR_KEYCTL 0 0xfffffffffffffffd 0
+	drun c5
+	[ "$output" = errno=13 ]
+	[ "$(nlog 'seccomp cache: stored')" -eq 2 ]
+	[ "$(ls "$ROOT/$CACHE_DIR" | wc -l)" -eq 2 ]
+}
+
+@test "seccomp cache: a corrupted or foreign entry is detected and the profile compiled again" {
+	docker_profile
+	sbundle '$p' sc-probe $NR_KEYCTL 0 0xfffffffffffffffd 0 -- $NR_GETPPID
+	drun c1
+	local f
+	f="$ROOT/$CACHE_DIR/$(ls "$ROOT/$CACHE_DIR")"
+	# One byte of the program changed.
+	printf '\xff' | dd of="$f" bs=1 seek=2000 conv=notrunc status=none
+	drun c2
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'errno=1\nok')" ]
+	[ "$(nlog "is corrupt (bad checksum): removed, the profile is compiled again")" -eq 1 ]
+	[ "$(nlog 'seccomp cache: stored')" -eq 2 ]
+	drun c3
+	[ "$(nlog 'seccomp cache: hit')" -eq 1 ]
+	# Cut short.
+	truncate -s 100 "$f"
+	drun c4
+	[ "$output" = "$(printf 'errno=1\nok')" ]
+	[ "$(nlog "is corrupt (its size does not match its header)")" -eq 1 ]
+	# Not a regular file of ours: a symlink in its place.
+	rm "$f"
+	ln -s /etc/passwd "$f"
+	drun c5
+	[ "$output" = "$(printf 'errno=1\nok')" ]
+	[ "$(nlog "seccomp cache: cannot open")" -eq 1 ]
+	[ -f "$f" ] && [ ! -L "$f" ]
+	# A valid entry of another profile under this profile's name (as a hash collision would
+	# give): the whole key is compared, the entry is not used.
+	local mine other
+	sbundle '$p | .defaultErrnoRet = 13' sc-probe $NR_KEYCTL 0 0xfffffffffffffffd 0
+	drun c6
+	[ "$output" = errno=13 ]
+	mine="$(basename "$f")"
+	other="$(ls "$ROOT/$CACHE_DIR" | grep -vx "$mine")"
+	cp "$f" "$ROOT/$CACHE_DIR/$other"
+	drun c7
+	[ "$output" = errno=13 ]
+	[ "$(nlog 'holds another profile (same hash): compiled')" -eq 1 ]
+}
+
+@test "seccomp cache: a cache directory not skiff's alone is refused with a clear message, and the filter still applies" {
+	sbundle '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getppid"], action: "SCMP_ACT_ERRNO", errnoRet: 99}]}' \
+		sc-probe $NR_GETPPID
+	drun c1
+	local d="$ROOT/$CACHE_DIR"
+	chmod 0777 "$d"
+	drun c2
+	[ "$status" -eq 0 ]
+	[ "$output" = errno=99 ]
+	[ "$(nlog "seccomp cache $d: refused, writable by group or others (mode 0777): not used, the profile is compiled each time; remove it or make it skiff's own with mode 0700")" -eq 1 ]
+	[ "$(nlog 'seccomp cache: hit')" -eq 0 ]
+	chmod 0770 "$d"
+	drun c3
+	[ "$(nlog "refused, writable by group or others (mode 0770)")" -eq 1 ]
+	chmod 0700 "$d"
+	chown 65534 "$d"
+	drun c4
+	[ "$output" = errno=99 ]
+	[ "$(nlog "seccomp cache $d: refused, owned by uid 65534, not by skiff's uid $(id -u)")" -eq 1 ]
+	[ "$(nlog 'seccomp cache: hit')" -eq 0 ]
+	# A symlink to a directory of ours is not ours either.
+	rm -rf "$d"
+	mkdir -m 0700 "$TEST_TMP/elsewhere"
+	ln -s "$TEST_TMP/elsewhere" "$d"
+	drun c5
+	[ "$output" = errno=99 ]
+	[ "$(nlog "seccomp cache $d: cannot open it")" -eq 1 ]
+	[ -z "$(ls "$TEST_TMP/elsewhere")" ]
+	# Fixed: used again.
+	rm "$d"
+	drun c6
+	drun c7
+	[ "$output" = errno=99 ]
+	[ "$(nlog 'seccomp cache: hit')" -eq 1 ]
+}
+
+@test "seccomp cache: the same behaviour with and without it (SKIFF_SECCOMP_CACHE=0)" {
+	local profile probes='$p'
+	probes="sc-probe $NR_GETPPID -- $NR_KEYCTL 0 0xfffffffffffffffd 0 -- $NR_ADD_KEY -- $NR_MOUNT 0 0 0
+		-- $NR_UNSHARE 0x20000 -- $NR_SETNS 0 0 -- $NR_CLONE3 0 0 -- $NR_SET_MEMPOLICY_HOME_NODE
+		-- $NR_PERSONALITY 0xffffffff -- $NR_PERSONALITY 0x0400000 -- $NR_GETPGID 0"
+	for profile in podman docker; do
+		"${profile}_profile"
+		sbundle '$p' sh -c "$probes; echo; hostname foo; echo hostname=\$?; grep Seccomp: /proc/self/status"
+		local out=() i before
+		before="$(ls "$ROOT/$CACHE_DIR" 2>/dev/null | wc -l)"
+		SKIFF_SECCOMP_CACHE=0 drun "${profile}0" # compiled, not stored
+		[ "$status" -eq 0 ]
+		out[0]="$output"
+		[ "$(ls "$ROOT/$CACHE_DIR" 2>/dev/null | wc -l)" -eq "$before" ]
+		drun "${profile}1" # compiled and stored
+		out[1]="$output"
+		drun "${profile}2" # from the cache
+		out[2]="$output"
+		for i in 1 2; do
+			[ "${out[$i]}" = "${out[0]}" ]
+		done
+		echo "${out[0]}" | grep -Eq '^Seccomp:[[:space:]]+2$'
+	done
+	[ "$(nlog 'seccomp cache: stored')" -eq 2 ]
+	[ "$(nlog 'seccomp cache: hit')" -eq 2 ]
+}
+
+@test "seccomp cache: at most 64 entries, the least recently used go" {
+	local i
+	for i in $(seq 1 70); do
+		sbundle '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getppid"], action: "SCMP_ACT_ERRNO", errnoRet: '$i'}]}' \
+			sc-probe $NR_GETPPID
+		drun "c$i"
+		[ "$output" = "errno=$i" ]
+		# Profile 1 is used again and again: it stays.
+		if [ "$i" -gt 1 ]; then
+			sbundle '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getppid"], action: "SCMP_ACT_ERRNO", errnoRet: 1}]}' \
+				sc-probe $NR_GETPPID
+			drun "r$i"
+			[ "$output" = "errno=1" ]
+		fi
+	done
+	[ "$(ls "$ROOT/$CACHE_DIR" | wc -l)" -eq 64 ]
+	[ "$(nlog 'seccomp cache: evicted')" -eq 6 ]
+	[ "$(nlog 'seccomp cache: hit')" -eq 69 ]
 }
