@@ -73,4 +73,11 @@ static inline void sk_cgroup_freep(sk_cgroup **cg) {
 }
 #define _cleanup_cgroup_ __attribute__((cleanup(sk_cgroup_freep)))
 
+/* The memory controller's view, for explaining a failed start. OOM kills counted in the
+ * container's cgroup since it was made (v1 memory.oom_control, v2 memory.events "oom_kill"),
+ * and its memory limit in bytes (v1 memory.limit_in_bytes, v2 memory.max; -1 for none).
+ * Without a memory controller (or a kernel without the counter): 0 kills, no limit. */
+int sk_cgroup_oom_kills(sk_cgroup *cg, long long *out, sk_error **err);
+int sk_cgroup_memory_limit(sk_cgroup *cg, long long *out, sk_error **err);
+
 #endif
