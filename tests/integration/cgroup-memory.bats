@@ -48,6 +48,30 @@ OOM_MSG='linux.resources.memory.limit: the container was killed by the OOM kille
 	nothing_left m3
 }
 
+@test "cgroup-memory: a limit that lets create through but not the program's start: start says so, nothing left" {
+	bundle /bin/true
+	# The smallest limit (in 8 KiB steps) at which create gets through; below it create fails
+	# with the plain message (checked on the way).
+	local lim created=
+	for lim in $(seq $((64 * 1024)) 8192 $((1024 * 1024))); do
+		set_config --argjson l "$lim" '.linux.resources.memory = {limit: $l}'
+		if quiet timeout 20 "$SKIFF" --root "$ROOT" create --bundle "$B" s$lim; then
+			created=s$lim
+			break
+		fi
+		grep -qx "skiff: $OOM_MSG" "$TEST_TMP/stderr"
+		nothing_left s$lim
+	done
+	[ -n "$created" ]
+	echo "create got through at $lim bytes"
+	if quiet timeout 20 "$SKIFF" --root "$ROOT" start "$created"; then
+		skip "the program started at the first limit create got through ($lim bytes)"
+	fi
+	cat "$TEST_TMP/stderr"
+	grep -qx "skiff: $OOM_MSG" "$TEST_TMP/stderr"
+	nothing_left "$created"
+}
+
 @test "cgroup-memory: a sufficient limit is what the kernel holds, and the program runs" {
 	bundle sh -c 'echo ran > /out/ran; sleep 100'
 	set_config '.linux.resources.memory = {limit: 16777216}'
