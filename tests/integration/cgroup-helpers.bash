@@ -41,6 +41,7 @@ cg_cleanup() {
 		[ -d "$h/$CG" ] || continue
 		for d in $(find "$h/$CG" -depth -type d); do
 			[ -f "$d/freezer.state" ] && echo THAWED >"$d/freezer.state" 2>/dev/null
+			[ -f "$d/cgroup.freeze" ] && echo 0 >"$d/cgroup.freeze" 2>/dev/null
 			xargs -r kill -9 <"$d/cgroup.procs" 2>/dev/null || true
 		done
 	done
