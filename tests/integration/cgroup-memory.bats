@@ -73,7 +73,7 @@ OOM_MSG='linux.resources.memory.limit: the container was killed by the OOM kille
 	[ -n "$created" ]
 	echo "create got through at $lim bytes"
 	if quiet timeout 20 "$SKIFF" --root "$ROOT" start "$created"; then
-		skip "the program started at the first limit create got through ($lim bytes)"
+		skip "start got through at the first limit create got through ($lim bytes): a kill after the exec is the program's"
 	fi
 	cat "$TEST_TMP/stderr"
 	grep -qx "skiff: $OOM_MSG" "$TEST_TMP/stderr"
