@@ -3,7 +3,7 @@
 """skiff vs runc vs crun, in one run, interleaved, reported as ratios.
 
 Usage: bench/bench.py [--skiff PATH] [--iterations N] [--runtimes skiff,crun,runc]
-                      [--seccomp-profile FILE]
+                      [--seccomp-profile FILE] [--only memory] [--memory-repeats N]
 
 Measures, per runtime: `run` of /bin/true (wall time), the create / start / delete phases,
 peak RSS of the runtime process (wait4's ru_maxrss, which includes the children it reaps),
@@ -15,6 +15,13 @@ for amd64 by tests/integration/seccomp-profile.jq): wall and CPU time (user + sy
 and the processes it reaps) with and without it, and what the profile adds. skiff is measured
 twice: with its cache of compiled filters (the steady state: the first run fills it) and with
 SKIFF_SECCOMP_CACHE=0 (compiling every time).
+
+Memory footprint (`--only memory` runs just this): the smallest linux.resources.memory.limit at
+which `run /bin/true` still succeeds, found by bisection to 4 KiB, --memory-repeats times per
+runtime (near the edge the outcome is noisy: the minimum, median and maximum are shown). The
+"floor" row is the same bisection for bench/memfloor.c, which only forks and execs busybox true
+in a memory cgroup: what the kernel charges for starting a program there, whatever the runtime.
+Every cgroup is below /skiff-bench-mem-<pid> (made here, removed at the end, in every hierarchy).
 
 crun 1.8 refuses this machine's hybrid cgroup layout, so the whole benchmark runs in a private
 mount namespace with an empty tmpfs over /sys/fs/cgroup/unified (for every runtime alike).
@@ -141,6 +148,140 @@ def report_seccomp(names, res, path):
                 peer, med['skiff']['run_sc'] / med[peer]['run_sc'], med['skiff']['cpu_sc'] / med[peer]['cpu_sc']))
 
 
+MEM_STEP = 4096
+CG_MOUNT = '/sys/fs/cgroup'
+
+
+def cg_hierarchies():
+    """The mount points of the cgroup hierarchies (v1 controllers, cgroup2)."""
+    out = []
+    for line in open('/proc/self/mountinfo'):
+        pre, _, post = line.partition(' - ')
+        fstype, mnt = post.split()[0], pre.split()[4]
+        if fstype in ('cgroup', 'cgroup2') and (mnt + '/').startswith(CG_MOUNT + '/'):
+            out.append(mnt)
+    return out
+
+
+def cg_remove_tree(rel):
+    """Remove /rel (and what is below it) from every hierarchy, deepest first."""
+    for h in cg_hierarchies():
+        top = os.path.join(h, rel)
+        if not os.path.isdir(top):
+            continue
+        for d, _, _ in sorted(os.walk(top), key=lambda t: -t[0].count('/')):
+            for _ in range(50):
+                try:
+                    os.rmdir(d)
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.05)
+
+
+def memory_probe_runtime(path, root, bundle, base_cfg, cgparent, n, limit):
+    """Whether `run /bin/true` succeeds in a new cgroup with this memory limit."""
+    cfg = json.loads(json.dumps(base_cfg))
+    cfg['linux']['cgroupsPath'] = '/%s/p%d' % (cgparent, n)
+    cfg['linux'].setdefault('resources', {})['memory'] = {'limit': limit}
+    json.dump(cfg, open(os.path.join(bundle, 'config.json'), 'w'))
+    cid = 'skiff-bench-mem-%d' % n
+    try:
+        p = subprocess.run([path, '--root', root, 'run', '--bundle', bundle, cid], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+        ok = p.returncode == 0
+    except subprocess.TimeoutExpired:
+        ok = False
+    subprocess.run([path, '--root', root, 'delete', '-f', cid], capture_output=True)
+    reap()
+    cg_remove_tree('%s/p%d' % (cgparent, n))
+    return ok
+
+
+def memory_probe_floor(memfloor, busybox, cgparent, n, limit):
+    """Whether memfloor starts busybox true in a new memory cgroup with this limit."""
+    d = os.path.join(CG_MOUNT, 'memory', cgparent, 'p%d' % n)
+    os.makedirs(d)
+    try:
+        with open(os.path.join(d, 'memory.limit_in_bytes'), 'w') as f:
+            f.write(str(limit))
+        p = subprocess.run([memfloor, os.path.join(d, 'cgroup.procs'), busybox, 'true'],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           timeout=60)
+        return p.returncode == 0
+    finally:
+        cg_remove_tree('%s/p%d' % (cgparent, n))
+
+
+def bisect_limit(probe, hi=16 << 20):
+    """The smallest limit (a multiple of MEM_STEP) at which probe(limit) succeeds, assuming
+    it fails below and succeeds above (near the edge it is noisy: one bisection, one answer)."""
+    while not probe(hi):
+        hi *= 2
+        if hi > 1 << 30:
+            raise RuntimeError('does not start even with a 1 GiB memory limit')
+    lo = 0  # fails
+    while hi - lo > MEM_STEP:
+        mid = (lo + hi) // 2 // MEM_STEP * MEM_STEP
+        if probe(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def memory_rows(names, paths, tmp, repeats):
+    """The memory footprint rows (see the module's doc)."""
+    if not os.path.isdir(os.path.join(CG_MOUNT, 'memory')):
+        print('memory footprint: skipped (no cgroup v1 memory hierarchy at %s/memory)' % CG_MOUNT)
+        return
+    memfloor = os.path.join(tmp, 'memfloor')
+    subprocess.run(['cc', '-O2', '-static', '-o', memfloor, os.path.join(HERE, 'memfloor.c')], check=True)
+    busybox = shutil.which('busybox') or '/bin/busybox'
+    rootfs = os.path.join(tmp, 'membundle', 'rootfs')
+    make_bundle(os.path.join(tmp, 'membundle'), ['/bin/true'])
+    base_cfg = json.load(open(os.path.join(tmp, 'membundle', 'config.json')))
+    base_cfg['root'] = {'path': rootfs, 'readonly': True}
+    cgparent = 'skiff-bench-mem-%d' % os.getpid()
+    os.makedirs(os.path.join(CG_MOUNT, 'memory', cgparent))
+    rows = names + ['floor']
+    res = {n: [] for n in rows}
+    counter = [0]
+
+    def next_n():
+        counter[0] += 1
+        return counter[0]
+
+    try:
+        for i in range(repeats):
+            for n in rows[i % len(rows):] + rows[:i % len(rows)]:
+                if n == 'floor':
+                    probe = lambda lim: memory_probe_floor(memfloor, busybox, cgparent, next_n(), lim)
+                else:
+                    bundle = os.path.join(tmp, 'membundle-' + n)
+                    os.makedirs(bundle, exist_ok=True)
+                    root = os.path.join(tmp, 'memroot-' + n)
+                    probe = (lambda lim, n=n, bundle=bundle, root=root:
+                             memory_probe_runtime(paths[n], root, bundle, base_cfg, cgparent, next_n(), lim))
+                res[n].append(bisect_limit(probe))
+    finally:
+        cg_remove_tree(cgparent)
+    print('memory footprint: smallest linux.resources.memory.limit at which `run /bin/true` succeeds '
+          '(KiB; %d bisections to %d KiB each)' % (repeats, MEM_STEP // 1024))
+    print('%-8s %9s %9s %9s' % ('runtime', 'min', 'median', 'max'))
+    for n in rows:
+        v = sorted(res[n])
+        print('%-8s %9d %9d %9d' % (n, v[0] // 1024, statistics.median(v) // 1024, v[-1] // 1024))
+    if 'skiff' in names:
+        for peer in names:
+            if peer != 'skiff':
+                print('skiff/%s memory ratio (medians): %.2f' % (
+                    peer, statistics.median(res['skiff']) / statistics.median(res[peer])))
+        print('skiff above the floor (medians): %d KiB' % (
+            (statistics.median(res['skiff']) - statistics.median(res['floor'])) // 1024))
+
+
 def reap():
     while True:
         try:
@@ -158,6 +299,8 @@ def main():
     ap.add_argument('--runtimes', default='skiff,crun,runc')
     ap.add_argument('--seccomp-profile', default=DEFAULT_PROFILE, metavar='FILE',
                     help='linux.seccomp JSON for the seccomp row (default: podman\'s)')
+    ap.add_argument('--only', choices=['memory'], help='run only this part')
+    ap.add_argument('--memory-repeats', type=int, default=3, help='bisections per runtime (memory)')
     a = ap.parse_args()
     a.seccomp_profile = os.path.abspath(a.seccomp_profile)
     in_private_mountns()
@@ -165,6 +308,12 @@ def main():
     paths = {'skiff': os.path.abspath(a.skiff), 'crun': shutil.which('crun'), 'runc': shutil.which('runc')}
     names = [n for n in a.runtimes.split(',') if paths.get(n)]
     tmp = tempfile.mkdtemp(prefix='skiff-bench-')
+    if a.only == 'memory':
+        try:
+            memory_rows(names, paths, tmp, a.memory_repeats)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return
     try:
         build_maxrss(tmp)
         bundle = make_bundle(os.path.join(tmp, 'bundle'), ['/bin/true'])
@@ -241,6 +390,7 @@ def main():
                     med['skiff']['rss'] / med[peer]['rss'],
                     os.path.getsize(paths['skiff']) / os.path.getsize(paths[peer])))
         report_seccomp(scnames, scres, a.seccomp_profile)
+        memory_rows(names, paths, tmp, a.memory_repeats)
     finally:
         for n in names:
             subprocess.run([paths[n], '--root', roots[n], 'delete', '-f', 'skiff-bench-exec'], capture_output=True)

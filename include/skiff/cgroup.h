@@ -166,4 +166,11 @@ int sk_cgroup_oom_fd(const sk_cgroup_oom *w);
 int sk_cgroup_oom_read(sk_cgroup_oom *w, uint64_t *n, sk_error **err);
 void sk_cgroup_oom_close(sk_cgroup_oom *w);
 
+/* The memory controller's view, for explaining a failed start. OOM kills counted in the
+ * container's cgroup since it was made (v1 memory.oom_control, v2 memory.events "oom_kill"),
+ * and its memory limit in bytes (v1 memory.limit_in_bytes, v2 memory.max; -1 for none).
+ * Without a memory controller (or a kernel without the counter): 0 kills, no limit. */
+int sk_cgroup_oom_kills(sk_cgroup *cg, long long *out, sk_error **err);
+int sk_cgroup_memory_limit(sk_cgroup *cg, long long *out, sk_error **err);
+
 #endif

@@ -103,3 +103,36 @@ void sk_cgroup_oom_close(sk_cgroup_oom *w) {
   free(w->ctl_path);
   free(w);
 }
+
+/* ---- the counter and the limit, read once (explaining a failed start) ---- */
+
+/* The path of the memory controller's file of the container (v1 or v2 name), or NULL when
+ * there is none (no memory controller, an older kernel). */
+static char *memory_file(struct sk_cgroup *cg, const char *v1, const char *v2) {
+  bool unified = cg->layout == SK_CGROUP_UNIFIED;
+  const sk_cg_dir *d = unified ? (cg->n ? &cg->dirs[0] : NULL) : sk_cg_find(cg, "memory");
+  const char *file = unified ? v2 : v1;
+  if (!d || !sk_cg_has(d, file)) return NULL;
+  return sk_xasprintf("%s/%s/%s", d->mount, d->rel, file);
+}
+
+int sk_cgroup_oom_kills(sk_cgroup *cg, long long *out, sk_error **err) {
+  (void)err;
+  _cleanup_free_ char *path = memory_file(cg, "memory.oom_control", "memory.events");
+  *out = path ? (long long)oom_kills(path) : 0; /* v1 before Linux 4.13: no counter, 0 */
+  return 0;
+}
+
+int sk_cgroup_memory_limit(sk_cgroup *cg, long long *out, sk_error **err) {
+  _cleanup_free_ char *path = memory_file(cg, "memory.limit_in_bytes", "memory.max");
+  _cleanup_free_ char *text = NULL;
+  *out = -1;
+  if (!path) return 0;
+  if (sk_read_file(path, &text, NULL, 0, err) < 0) return -1;
+  char *end;
+  errno = 0;
+  long long v = strtoll(text, &end, 10);
+  /* "max" (v2), or v1's "unlimited" (the largest multiple of the page size) */
+  if (end != text && errno == 0 && v < (1LL << 62)) *out = v;
+  return 0;
+}

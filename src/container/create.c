@@ -358,6 +358,7 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
   /* The init joins its cgroup before it goes on with its setup: everything it does from
    * here on, and the user's program, is accounted and limited. */
   if (make_cgroup(g, o->id, b, err) < 0) goto fail;
+  b->oom_base = sk_oom_count(b->cgroup);
   make_state(o, b);
   bool pause = sk_hooks_count(b->cfg, SK_HOOK_PRESTART) ||
                sk_hooks_count(b->cfg, SK_HOOK_CREATE_RUNTIME) ||
@@ -380,6 +381,7 @@ int sk_build(const sk_globals *g, const sk_create_opts *o, bool via_fifo, sk_bui
   return 0;
 fail:
   sk_ns_plan_close(&ctx.ns);
+  if (b->cgroup) sk_oom_explain(b->cgroup, b->oom_base, err);
   if (hooks && b->state)
     sk_build_destroy(b);
   else
@@ -392,9 +394,12 @@ int sk_build_release(sk_building *b, sk_error **err) {
   if (sk_sync_send(b->sync_fd, SK_SYNC_GO, NULL, 0, err) < 0) return -1;
   /* The init's end is close-on-exec: EOF means the user's program is running. */
   _cleanup_error_ sk_error *eof = NULL;
+  int r = 0;
   if (sk_sync_recv(b->sync_fd, &m, &eof) == 0 && m.type == SK_SYNC_ERROR)
-    return sk_sync_decode_error(&m, err);
-  return 0;
+    r = sk_sync_decode_error(&m, err);
+  /* EOF: the program runs -- or the OOM killer took the init before it got there. */
+  if (sk_oom_explain(b->cgroup, b->oom_base, err) < 0) return -1;
+  return r;
 }
 
 int sk_container_create(const sk_globals *g, const sk_create_opts *o, sk_error **err) {

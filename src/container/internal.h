@@ -26,6 +26,7 @@ typedef struct sk_building {
   int master;     /* ... and the pty's primary side once received, or -1 */
   sk_state *state;
   sk_cgroup *cgroup; /* the container's cgroup once made, or NULL */
+  long long oom_base; /* its OOM kills when made (sk_oom_count) */
 } sk_building;
 
 /* Set up the container up to READY (init blocked before the user's program). With
@@ -73,5 +74,14 @@ char *sk_kept_config(const oci_config *cfg);
 int sk_signal_cgroup(const sk_state *st, int signo, sk_error **err);
 /* SIGKILL the init (verified by start time) and wait up to timeout_ms for it to die. */
 int sk_kill_and_wait(sk_state *st, int timeout_ms, sk_error **err);
+
+/* The OOM kills in the container's cgroup so far (-1: unknown, no cgroup) (oom.c). */
+long long sk_oom_count(sk_cgroup *cg);
+/* After a failure, or an EOF, of a starting container: when its cgroup counted an OOM kill
+ * since `before` (sk_oom_count), *err becomes the plain error of a memory limit too small to
+ * start it (what was there is dropped) and -1 is returned; otherwise 0, *err untouched. */
+int sk_oom_explain(sk_cgroup *cg, long long before, sk_error **err);
+/* A warning when the OOM killer took a process of a running container since before. */
+void sk_oom_warn(sk_cgroup *cg, long long before);
 
 #endif

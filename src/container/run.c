@@ -73,7 +73,9 @@ int sk_container_run(const sk_globals *g, const sk_create_opts *o, int *exit_st,
     return -1;
   }
   /* Forward signals (the terminal's size for SIGWINCH), copy the terminal, reap as subreaper. */
-  *exit_st = exit_status(sk_terminal_proxy(b.master, b.pid, &set));
+  int wst = sk_terminal_proxy(b.master, b.pid, &set);
+  *exit_st = exit_status(wst);
+  if (WIFSIGNALED(wst) && WTERMSIG(wst) == SIGKILL) sk_oom_warn(b.cgroup, b.oom_base);
   sigprocmask(SIG_SETMASK, &old, NULL);
   b.pid = 0;
   if (!o->keep) {

@@ -35,6 +35,7 @@ int sk_container_start(const sk_globals *g, const char *id, sk_error **err) {
   sk_state *st = NULL;
   int ret = -1;
   _cleanup_close_ int notify = -1;
+  _cleanup_cgroup_ sk_cgroup *cg = NULL;
   if (sk_load(g, id, &dir, &st, err) < 0) return -1;
   switch (st->status) {
   case SK_STATUS_CREATED:
@@ -49,6 +50,9 @@ int sk_container_start(const sk_globals *g, const char *id, sk_error **err) {
   /* The program may notify as soon as it runs: listen first. */
   notify = sk_notify_listen(dir, err);
   if (notify == -1) goto out;
+  /* To tell an init the OOM killer took from one that exec'd the program (both close
+   * exec.status): its cgroup's OOM kills. */
+  if (st->cgroup_path) sk_cgroup_load(st->cgroup_path, &cg, NULL);
   {
     /* Opened first, while the init holds its end: we then see it close. Missing in the state of
      * a container created by an older skiff: nothing to wait for. */
@@ -59,13 +63,22 @@ int sk_container_start(const sk_globals *g, const char *id, sk_error **err) {
       sk_error_set(err, errno, NULL, "container %s: open exec.fifo (the init is not waiting)", id);
       goto out;
     }
+    long long oom_base = sk_oom_count(cg);
     if (write(fd, "0", 1) != 1) {
       sk_error_set(err, errno, NULL, "container %s: release the init through exec.fifo", id);
       goto out;
     }
     unlinkat(dir->dirfd, "exec.fifo", 0);
     unlinkat(dir->dirfd, "exec.status", 0);
-    if (status >= 0 && wait_exec(status, id, err) < 0) goto out;
+    int r = status >= 0 ? wait_exec(status, id, err) : 0;
+    if (sk_oom_explain(cg, oom_base, err) < 0) {
+      /* Nothing is left of it: kill what may be left of the init, remove cgroup and state. */
+      sk_kill_and_wait(st, 1000, NULL);
+      sk_destroy(dir, st, NULL);
+      dir = NULL;
+      goto out;
+    }
+    if (r < 0) goto out;
   }
   st->status = SK_STATUS_RUNNING;
   ret = sk_state_save(dir, st, err);

@@ -7,59 +7,16 @@
 #
 # Every test works below its own /$CG and removes it in teardown, also on failure.
 
-load helpers
+load cgroup-helpers
 
-eval "$(declare -f teardown | sed '1s/teardown/helpers_teardown/')"
-
-setup() {
-	[ "$(id -u)" = 0 ] || skip "needs root"
+# v1/hybrid (V=1) or v2 (V=2); called by setup.
+cg_host_ok() {
 	case "$(stat -f -c %T /sys/fs/cgroup)" in
 	tmpfs) V=1 ;;
 	cgroup2fs) V=2 ;;
 	*) skip "no cgroup v1 or v2 at /sys/fs/cgroup" ;;
 	esac
-	TEST_TMP="$(mktemp -d "${BATS_TMPDIR:-/tmp}/skiff-test.XXXXXX")"
-	ROOT="$TEST_TMP/root"
-	CG="skiff-cgupdate-$$-$RANDOM"
-	export TEST_TMP ROOT CG V
-}
-
-# The hierarchies: v1 controller mounts and cgroup2 at unified (hybrid), or the cgroup2 root.
-hierarchies() {
-	if [ "$V" = 2 ]; then
-		echo /sys/fs/cgroup
-		return
-	fi
-	awk '$9 == "cgroup" && $5 ~ "^/sys/fs/cgroup/" && $NF !~ /name=/ { print $5 }
-	     $9 == "cgroup2" && $5 == "/sys/fs/cgroup/unified" { print $5 }' /proc/self/mountinfo
-}
-
-cg_cleanup() {
-	local h d
-	[ -n "${CG:-}" ] || return 0
-	for h in $(hierarchies); do
-		[ -d "$h/$CG" ] || continue
-		for d in $(find "$h/$CG" -depth -type d); do
-			[ -f "$d/freezer.state" ] && echo THAWED >"$d/freezer.state" 2>/dev/null
-			[ -f "$d/cgroup.freeze" ] && echo 0 >"$d/cgroup.freeze" 2>/dev/null
-			xargs -r kill -9 <"$d/cgroup.procs" 2>/dev/null || true
-		done
-	done
-	for h in $(hierarchies); do
-		[ -d "$h/$CG" ] || continue
-		for d in $(find "$h/$CG" -depth -type d); do
-			for i in $(seq 50); do rmdir "$d" 2>/dev/null && break; sleep 0.1; done
-		done
-	done
-}
-
-teardown() {
-	helpers_teardown
-	cg_cleanup
-}
-
-set_config() {
-	jq "$@" "$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"
+	export V
 }
 
 # v2 device rules need an eBPF program, which skiff may not load yet (then it refuses them).
@@ -87,15 +44,6 @@ cgfile() {
 	fi
 }
 has_cgfile() { [ -e "/sys/fs/cgroup/$([ "$V" = 2 ] || echo "$1/")$CG/c/$2" ]; }
-
-# fails CMD...: it fails; its stderr in $output.
-fails() {
-	if "$@" </dev/null >"$TEST_TMP/stdout" 2>"$TEST_TMP/stderr"; then
-		echo "succeeded: $*"
-		return 1
-	fi
-	output="$(cat "$TEST_TMP/stderr")"
-}
 
 run_sleeper() {
 	bundle sleep 1000
