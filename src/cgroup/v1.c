@@ -219,6 +219,9 @@ static int hugetlb(struct sk_cgroup *cg, const oci_resources *r, sk_error **err)
     _cleanup_free_ char *p = sk_xasprintf(R "hugepageLimits[%zu]", i);
     _cleanup_free_ char *f = sk_xasprintf("hugetlb.%s.limit_in_bytes", h->page_size);
     if (need_file(d, f, p, err) < 0 || sk_cg_write(d, f, p, err, "%" PRIu64, h->limit) < 0) return -1;
+    /* the reservations too, where the kernel accounts them (5.7 on) */
+    _cleanup_free_ char *rsvd = sk_xasprintf("hugetlb.%s.rsvd.limit_in_bytes", h->page_size);
+    if (sk_cg_has(d, rsvd) && sk_cg_write(d, rsvd, p, err, "%" PRIu64, h->limit) < 0) return -1;
   }
   return 0;
 }
