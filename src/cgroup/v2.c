@@ -50,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "skiff/log.h"
@@ -130,6 +131,32 @@ static bool has_word(const char *list, const char *word) {
   return false;
 }
 
+/* Whether the cgroup at path holds processes and is not the root (which is exempt from the
+ * no-internal-processes rule; it alone has no cgroup.type). */
+static bool holds_processes(const char *path) {
+  _cleanup_free_ char *type = sk_xasprintf("%s/cgroup.type", path);
+  _cleanup_free_ char *ppath = sk_xasprintf("%s/cgroup.procs", path);
+  _cleanup_free_ char *procs = NULL;
+  return access(type, F_OK) == 0 && sk_read_file(ppath, &procs, NULL, 0, NULL) == 0 && *procs;
+}
+
+/* A controller could not be enabled at path (e): a base one is left out with a warning, one
+ * a field needs fails. */
+static int not_enabled(needs *n, size_t i, sk_error *e, sk_error **err) {
+  if (!n->field[i]) {
+    sk_warn("cgroup v2: the %s controller is not enabled for the container: %s: no %s accounting",
+            controllers[i], e->msg, controllers[i]);
+    sk_error_free(e);
+    n->mask &= ~(1u << i);
+    return 0;
+  }
+  if (err && !*err)
+    *err = e;
+  else
+    sk_error_free(e);
+  return -1;
+}
+
 /* Enable the controllers of n in cgroup.subtree_control of every level from the hierarchy's
  * root down to the container's parent (top down: a level can only enable what its parent
  * enabled). */
@@ -141,44 +168,27 @@ static int enable(const sk_cg_dir *d, needs *n, sk_error **err) {
     _cleanup_free_ char *spath = sk_xasprintf("%s/cgroup.subtree_control", path);
     if (sk_read_file(cpath, &have, NULL, 0, err) < 0 || sk_read_file(spath, &on, NULL, 0, err) < 0)
       return -1;
+    bool busy = holds_processes(path);
     for (size_t i = 0; i < SK_ARRAY_SIZE(controllers); i++) {
       if (!(n->mask & (1u << i)) || has_word(on, controllers[i])) continue;
-      if (!has_word(have, controllers[i])) {
-        if (!n->field[i]) { /* a base one the host lacks: fine */
-          n->mask &= ~(1u << i);
-          continue;
-        }
-        return sk_error_set(err, ENOTSUP, n->field[i],
-                            "needs the cgroup v2 \"%s\" controller, which %s does not offer "
-                            "(its cgroup.controllers: %.*s)",
-                            controllers[i], path, (int)strcspn(have, "\n"), have);
-      }
-      _cleanup_free_ char *plus = sk_xasprintf("+%s", controllers[i]);
       sk_error *e = NULL;
-      if (sk_cg_write_path(spath, plus, n->field[i] ? n->field[i] : "linux.cgroupsPath", &e) < 0) {
-        _cleanup_free_ char *procs = NULL;
-        _cleanup_free_ char *ppath = sk_xasprintf("%s/cgroup.procs", path);
-        bool busy = e->errnum == EBUSY && sk_read_file(ppath, &procs, NULL, 0, NULL) == 0 && *procs;
-        if (!n->field[i]) { /* a base one: no field needs it, the container runs without */
-          sk_warn("cgroup v2: the %s controller is not enabled for the container (%s%s): no %s "
-                  "accounting",
-                  controllers[i], busy ? "a parent holds processes: " : "", e->msg, controllers[i]);
-          sk_error_free(e);
-          n->mask &= ~(1u << i);
-          continue;
-        }
-        if (busy)
-          sk_error_prefix(e,
-                          "%s holds processes, so it cannot enable the %s controller for the "
-                          "container's cgroup below it (cgroup v2's no-internal-processes rule); "
-                          "put the container where no parent has processes",
-                          path, controllers[i]);
-        if (err)
-          *err = e;
-        else
-          sk_error_free(e);
-        return -1;
+      const char *field = n->field[i] ? n->field[i] : "linux.cgroupsPath";
+      if (!has_word(have, controllers[i]))
+        sk_error_set(&e, ENOTSUP, field,
+                     "needs the cgroup v2 \"%s\" controller, which %s does not offer (its "
+                     "cgroup.controllers: %.*s)",
+                     controllers[i], path, (int)strcspn(have, "\n"), have);
+      else if (busy) /* even a threaded controller (pids) would make the children unusable */
+        sk_error_set(&e, EBUSY, field,
+                     "%s holds processes, so it cannot enable the %s controller for the "
+                     "container's cgroup below it (cgroup v2's no-internal-processes rule); put "
+                     "the container where no parent has processes",
+                     path, controllers[i]);
+      else {
+        _cleanup_free_ char *plus = sk_xasprintf("+%s", controllers[i]);
+        sk_cg_write_path(spath, plus, field, &e);
       }
+      if (e && not_enabled(n, i, e, err) < 0) return -1;
     }
     size_t l = strcspn(p, "/");
     if (!p[l]) return 0; /* p is the container's own directory: not in it */
