@@ -82,7 +82,7 @@ typedef struct {
 
 static void need(needs *n, unsigned c, const char *field) {
   for (size_t i = 0; i < SK_ARRAY_SIZE(controllers); i++)
-    if (c == 1u << i && !(n->mask & c)) {
+    if (c == 1u << i && !n->field[i]) {
       n->mask |= c;
       n->owned[i] = sk_xstrdup(field);
       n->field[i] = n->owned[i];

@@ -37,6 +37,10 @@ typedef struct {
   size_t n, cap;
 } prog;
 
+static void prog_free(prog *p) {
+  free(p->v);
+}
+
 static size_t emit(prog *p, uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm) {
   if (p->n == p->cap) p->v = sk_xrealloc(p->v, (p->cap = p->cap ? 2 * p->cap : 64) * sizeof(*p->v));
   p->v[p->n] =
@@ -115,7 +119,7 @@ static int load(const prog *p, sk_error **err) {
   a.log_level = 1;
   log[0] = 0;
   fd = sys_bpf(BPF_PROG_LOAD, &a);
-  if (fd >= 0) return fd; /* loads with a log: fine */
+  if (fd >= 0) return fd;      /* loads with a log: fine */
   log[strcspn(log, "\n")] = 0; /* the first line says why */
   return sk_error_set(err, e, FIELD,
                       "the kernel refused the device rules' eBPF program (%zu instructions): %s",
@@ -123,9 +127,8 @@ static int load(const prog *p, sk_error **err) {
 }
 
 int sk_cg_v2_devices(const sk_cg_dir *d, const sk_dev_rules *rules, sk_error **err) {
-  prog p = {0};
+  __attribute__((cleanup(prog_free))) prog p = {0};
   compile(rules, &p);
-  _cleanup_free_ struct bpf_insn *insns = p.v;
   _cleanup_close_ int pfd = load(&p, err);
   if (pfd < 0) return -1;
   _cleanup_free_ char *path = sk_xasprintf("%s/%s", d->mount, d->rel);
