@@ -68,5 +68,7 @@ char *sk_cg_device_rule_v1(const sk_dev_rule *r);
 /* v2: compile the rules into a BPF_PROG_TYPE_CGROUP_DEVICE program and attach it to the
  * container's cgroup (BPF_F_ALLOW_MULTI), then detach the programs attached before. */
 int sk_cg_v2_devices(const sk_cg_dir *d, const sk_dev_rules *rules, sk_error **err);
+/* The ids of the device programs attached to the cgroup open at cfd (at most cap). */
+int sk_cg_v2_device_progs(int cfd, uint32_t *ids, size_t cap, size_t *n, sk_error **err);
 
 #endif

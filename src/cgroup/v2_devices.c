@@ -126,6 +126,19 @@ static int load(const prog *p, sk_error **err) {
                       p->n, log);
 }
 
+int sk_cg_v2_device_progs(int cfd, uint32_t *ids, size_t cap, size_t *n, sk_error **err) {
+  union bpf_attr q;
+  memset(&q, 0, sizeof(q));
+  q.query.target_fd = (uint32_t)cfd;
+  q.query.attach_type = BPF_CGROUP_DEVICE;
+  q.query.prog_ids = (uint64_t)(uintptr_t)ids;
+  q.query.prog_cnt = (uint32_t)cap;
+  if (sys_bpf(BPF_PROG_QUERY, &q) < 0)
+    return sk_error_set(err, errno, FIELD, "query the eBPF device programs attached to the cgroup");
+  *n = q.query.prog_cnt < cap ? q.query.prog_cnt : cap;
+  return 0;
+}
+
 int sk_cg_v2_devices(const sk_cg_dir *d, const sk_dev_rules *rules, sk_error **err) {
   __attribute__((cleanup(prog_free))) prog p = {0};
   compile(rules, &p);
@@ -137,14 +150,11 @@ int sk_cg_v2_devices(const sk_cg_dir *d, const sk_dev_rules *rules, sk_error **e
 
   /* What is attached now (an update's earlier program), to detach after the new one is on. */
   uint32_t old[64];
-  union bpf_attr q;
-  memset(&q, 0, sizeof(q));
-  q.query.target_fd = (uint32_t)cfd;
-  q.query.attach_type = BPF_CGROUP_DEVICE;
-  q.query.prog_ids = (uint64_t)(uintptr_t)old;
-  q.query.prog_cnt = SK_ARRAY_SIZE(old);
-  if (sys_bpf(BPF_PROG_QUERY, &q) < 0)
-    return sk_error_set(err, errno, FIELD, "query the eBPF device programs of %s", path);
+  size_t nold = 0;
+  if (sk_cg_v2_device_progs(cfd, old, SK_ARRAY_SIZE(old), &nold, err) < 0) {
+    sk_error_prefix(*err, "%s", path);
+    return -1;
+  }
 
   union bpf_attr a;
   memset(&a, 0, sizeof(a));
@@ -156,7 +166,7 @@ int sk_cg_v2_devices(const sk_cg_dir *d, const sk_dev_rules *rules, sk_error **e
     return sk_error_set(err, errno, FIELD, "attach the device rules' eBPF program to %s%s", path,
                         errno == EPERM ? " (a program attached there without BPF_F_ALLOW_MULTI?)"
                                        : "");
-  for (uint32_t i = 0; i < q.query.prog_cnt && i < SK_ARRAY_SIZE(old); i++) {
+  for (size_t i = 0; i < nold; i++) {
     union bpf_attr g;
     memset(&g, 0, sizeof(g));
     g.prog_id = old[i];

@@ -505,6 +505,31 @@ none_left() {
 	fi
 }
 
+@test "cgroup v2: a new device program replaces the old one (one attached, the new rules hold)" {
+	v2 || skip "cgroup v2 only (this host's devices cgroup is v1: no eBPF program)"
+	drv="$(dirname "$SKIFF")/tests/linux/cgroup_devices_driver"
+	[ -x "$drv" ] || skip "no $drv (built with the tests of the build directory)"
+	mkdir -p "/sys/fs/cgroup/$CG/d"
+	try() { # what a process of $CG/d may open
+		sh -c 'echo $$ > "$1/cgroup.procs" && exec sh -c "true </dev/null && echo null-ok; true </dev/zero && echo zero-ok; true"' \
+			sh "/sys/fs/cgroup/$CG/d" 2>&1
+	}
+	run "$drv" /sys/fs/cgroup "$CG/d" deny a -1 -1 rwm allow c 1 3 rw
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	first="${lines[0]}"
+	out="$(try)"
+	echo "$out"
+	[[ "$out" == *null-ok* && "$out" != *zero-ok* ]]
+	run "$drv" /sys/fs/cgroup "$CG/d" deny a -1 -1 rwm allow c 1 5 r
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[ "${lines[0]}" != "$first" ]
+	out="$(try)"
+	echo "$out"
+	[[ "$out" != *null-ok* && "$out" == *zero-ok* ]]
+}
+
 @test "cgroup: exec'd processes join the container's cgroup" {
 	bundle sleep 1000
 	quiet timeout 10 "$SKIFF" --root "$ROOT" run -d --bundle "$B" c1
