@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "skiff/error.h"
@@ -72,5 +73,78 @@ static inline void sk_cgroup_freep(sk_cgroup **cg) {
   *cg = NULL;
 }
 #define _cleanup_cgroup_ __attribute__((cleanup(sk_cgroup_freep)))
+
+/* ---- update, statistics and OOM events (update, events) ---- */
+
+/* Set the linux.resources of cfg on a live container: only what it names (devices only when
+ * it has linux.resources.devices). With memory.checkBeforeUpdate, a memory limit below the
+ * current usage is refused. */
+int sk_cgroup_update(sk_cgroup *cg, const oci_config *cfg, sk_error **err);
+
+/* One memory counter as runc's events print it. */
+typedef struct {
+  uint64_t limit, usage, max, failcnt;
+} sk_cg_mem_entry;
+
+/* A line of a blkio / io.stat file: "8:0 Read 4096". */
+typedef struct {
+  uint64_t major, minor;
+  char op[16];
+  uint64_t value;
+} sk_cg_blkio_entry;
+
+/* The blkio lists of runc's events, in this order (sk_cg_blkio_names). */
+enum {
+  SK_BLKIO_SERVICE_BYTES,
+  SK_BLKIO_SERVICED,
+  SK_BLKIO_QUEUED,
+  SK_BLKIO_SERVICE_TIME,
+  SK_BLKIO_WAIT_TIME,
+  SK_BLKIO_MERGED,
+  SK_BLKIO_TIME,
+  SK_BLKIO_SECTORS,
+  SK_BLKIO_N
+};
+extern const char *const sk_cg_blkio_names[SK_BLKIO_N]; /* "ioServiceBytesRecursive", ... */
+
+typedef struct {
+  char *key;
+  uint64_t value;
+} sk_cg_stat_kv;
+
+typedef struct {
+  char page_size[16]; /* "2MB" */
+  uint64_t usage, max, failcnt;
+} sk_cg_hugetlb;
+
+/* What the container's cgroup counted so far; times in nanoseconds, sizes in bytes; an
+ * unlimited limit is UINT64_MAX. Whatever a controller lacks stays 0 / empty. */
+typedef struct {
+  uint64_t cpu_total, cpu_kernel, cpu_user;
+  uint64_t *percpu;
+  size_t percpu_len;
+  uint64_t periods, throttled_periods, throttled_time;
+  uint64_t mem_cache;
+  sk_cg_mem_entry mem_usage, mem_swap, mem_kernel, mem_kernel_tcp;
+  sk_cg_stat_kv *mem_raw; /* memory.stat */
+  size_t mem_raw_len;
+  uint64_t pids_current, pids_limit;
+  sk_cg_blkio_entry *blkio[SK_BLKIO_N];
+  size_t blkio_len[SK_BLKIO_N];
+  sk_cg_hugetlb *hugetlb;
+  size_t hugetlb_len;
+} sk_cgroup_stats;
+
+int sk_cgroup_stats_read(sk_cgroup *cg, sk_cgroup_stats *out, sk_error **err);
+void sk_cgroup_stats_free(sk_cgroup_stats *s);
+
+/* OOM kills in the container's cgroup: a pollable fd (v1: an eventfd registered on
+ * memory.oom_control; v2: inotify on memory.events), and how many kills happened since the
+ * last call (non-blocking; 0 when none). */
+typedef struct sk_cgroup_oom sk_cgroup_oom;
+int sk_cgroup_oom_open(sk_cgroup *cg, sk_cgroup_oom **out, sk_error **err);
+int sk_cgroup_oom_fd(const sk_cgroup_oom *w);
+int sk_cgroup_oom_read(sk_cgroup_oom *w, uint64_t *n, sk_error **err);
+void sk_cgroup_oom_close(sk_cgroup_oom *w);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "skiff/error.h"
+#include "skiff/oci.h"
 
 /* Global options (before the command). */
 typedef struct sk_globals {
@@ -63,6 +64,9 @@ int sk_container_start(const sk_globals *g, const char *id, sk_error **err);
 int sk_container_run(const sk_globals *g, const sk_create_opts *o, int *exit_status, sk_error **err);
 int sk_container_kill(const sk_globals *g, const char *id, int signo, bool all, sk_error **err);
 int sk_container_delete(const sk_globals *g, const char *id, bool force, sk_error **err);
+/* update: set the resources upd names (linux.resources of a config) on the container's cgroup
+ * and keep them in its state; upd is consumed (what it set moves into the state's copy). */
+int sk_container_update(const sk_globals *g, const char *id, oci_resources *upd, sk_error **err);
 /* exec: *exit_status as for run. */
 int sk_container_exec(const sk_globals *g, const sk_exec_opts *o, int *exit_status, sk_error **err);
 

@@ -485,6 +485,15 @@ int oci_process_parse(const char *json, size_t len, oci_process **out, sk_error 
 int oci_process_load(const char *path, oci_process **out, sk_error **err);
 void oci_process_free(oci_process *p);
 
+/* linux.resources alone (update --resources): the same rules as in a config; problems are
+ * named by their path in a config ("linux.resources.memory.limit"). */
+int oci_resources_parse(const char *json, size_t len, const char *what, oci_resources **out,
+                        sk_error **err);
+void oci_resources_free(oci_resources *r);
+/* What src sets replaces dst's (scalars and strings one by one, objects field by field, arrays
+ * and maps as a whole); what moves is taken out of src. */
+void oci_resources_merge(oci_resources *dst, oci_resources *src);
+
 /* Encode back to JSON (compact, only the fields that are present). Caller frees. */
 char *oci_config_to_json(const oci_config *c);
 char *oci_process_to_json(const oci_process *p);
@@ -500,6 +509,11 @@ static inline void oci_process_freep(oci_process **p) {
 }
 #define _cleanup_oci_config_ __attribute__((cleanup(oci_config_freep)))
 #define _cleanup_oci_process_ __attribute__((cleanup(oci_process_freep)))
+static inline void oci_resources_freep(oci_resources **r) {
+  if (*r) oci_resources_free(*r);
+  *r = NULL;
+}
+#define _cleanup_oci_resources_ __attribute__((cleanup(oci_resources_freep)))
 
 /* Small lookups for consumers. */
 /* true if s is in the NULL-terminated list. */

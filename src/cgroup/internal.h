@@ -29,6 +29,7 @@ struct sk_cgroup {
   const sk_cg_backend *be;
   sk_cg_dir *dirs;
   size_t n;
+  bool updating; /* apply called by sk_cgroup_update: only what the config names */
 };
 
 extern const sk_cg_backend sk_cg_backend_v1; /* legacy and hybrid */

@@ -31,6 +31,46 @@ static int need_file(const sk_cg_dir *d, const char *file, const char *field, sk
   return sk_error_set(err, ENOTSUP, field, "this kernel's %s controller has no %s", d->ctrls, file);
 }
 
+/* A number of a v1 file; "-1"-like huge values as they are. */
+static uint64_t read_u64(const sk_cg_dir *d, const char *file) {
+  _cleanup_free_ char *text = NULL;
+  if (sk_cg_read(d, file, &text, NULL) < 0) return 0;
+  return strtoull(text, NULL, 10);
+}
+
+/* memory.limit_in_bytes may never exceed memory.memsw.limit_in_bytes, and each write is
+ * checked against the other's current value: a limit raised above the current memory+swap
+ * limit needs memsw first, anything else the limit first (so update can raise or lower
+ * both). */
+static int memory_limits(const sk_cg_dir *d, const oci_memory *m, sk_error **err) {
+  bool swap = m->has_swap && sk_cg_has(d, "memory.memsw.limit_in_bytes");
+  if (m->has_swap && !swap)
+    sk_warn(R "memory.swap: ignored: this kernel does not account swap (no "
+              "memory.memsw.limit_in_bytes; boot with swapaccount=1)");
+  bool swap_first = swap && m->has_limit &&
+                    (m->limit < 0 || (uint64_t)m->limit > read_u64(d, "memory.memsw.limit_in_bytes"));
+  if (swap_first && sk_cg_write(d, "memory.memsw.limit_in_bytes", R "memory.swap", err, "%" PRId64,
+                                m->swap) < 0)
+    return -1;
+  if (m->has_limit &&
+      sk_cg_write(d, "memory.limit_in_bytes", R "memory.limit", err, "%" PRId64, m->limit) < 0) {
+    if (!err || !*err) return -1;
+    if ((*err)->errnum == EINVAL && !swap)
+      sk_error_prefix(*err, "the limit may not exceed the memory+swap limit (%" PRIu64
+                            "): give memory.swap too",
+                      read_u64(d, "memory.memsw.limit_in_bytes"));
+    else if ((*err)->errnum == EBUSY)
+      sk_error_prefix(*err, "the container uses more memory than %" PRId64
+                            " and the kernel could not reclaim enough of it",
+                      m->limit);
+    return -1;
+  }
+  if (swap && !swap_first &&
+      sk_cg_write(d, "memory.memsw.limit_in_bytes", R "memory.swap", err, "%" PRId64, m->swap) < 0)
+    return -1;
+  return 0;
+}
+
 static int memory(struct sk_cgroup *cg, const oci_memory *m, sk_error **err) {
   sk_cg_dir *d = need(cg, "memory", R "memory", err);
   if (!d) return -1;
@@ -39,24 +79,7 @@ static int memory(struct sk_cgroup *cg, const oci_memory *m, sk_error **err) {
                         "%" PRId64 " is below memory.limit %" PRId64
                         " (swap is the limit of memory plus swap)",
                         m->swap, m->limit);
-  if (m->has_limit &&
-      sk_cg_write(d, "memory.limit_in_bytes", R "memory.limit", err, "%" PRId64, m->limit) < 0) {
-    /* Raising the limit above the current memory+swap limit: that one first. */
-    if (!m->has_swap || (*err)->errnum != EINVAL) return -1;
-    sk_error_free(*err);
-    *err = NULL;
-    if (sk_cg_write(d, "memory.memsw.limit_in_bytes", R "memory.swap", err, "%" PRId64, m->swap) < 0 ||
-        sk_cg_write(d, "memory.limit_in_bytes", R "memory.limit", err, "%" PRId64, m->limit) < 0)
-      return -1;
-  }
-  if (m->has_swap) {
-    if (!sk_cg_has(d, "memory.memsw.limit_in_bytes"))
-      sk_warn(R "memory.swap: ignored: this kernel does not account swap (no "
-                "memory.memsw.limit_in_bytes; boot with swapaccount=1)");
-    else if (sk_cg_write(d, "memory.memsw.limit_in_bytes", R "memory.swap", err, "%" PRId64,
-                         m->swap) < 0)
-      return -1;
-  }
+  if (memory_limits(d, m, err) < 0) return -1;
   if (m->has_reservation && sk_cg_write(d, "memory.soft_limit_in_bytes", R "memory.reservation",
                                         err, "%" PRId64, m->reservation) < 0)
     return -1;
@@ -283,7 +306,10 @@ static int apply(struct sk_cgroup *cg, const oci_config *cfg, sk_error **err) {
                         "cgroup v2 files cannot be set on this host: its cgroups are v1 (%s layout)",
                         sk_cgroup_layout_name(cg->layout));
   /* Always when the controller is there: default deny is the point. */
-  if ((sk_cg_find(cg, "devices") || (r && r->devices_len)) && devices(cg, cfg, err) < 0) return -1;
+  /* An update rewrites them only when it has a list of its own. */
+  if (((!cg->updating && sk_cg_find(cg, "devices")) || (r && r->devices)) &&
+      devices(cg, cfg, err) < 0)
+    return -1;
   if (!r) return 0;
   if (r->memory && memory(cg, r->memory, err) < 0) return -1;
   if (r->cpu && cpu(cg, r->cpu, err) < 0) return -1;

@@ -383,12 +383,16 @@ static int apply(struct sk_cgroup *cg, const oci_config *cfg, sk_error **err) {
   int ret = enable(d, &n, err);
   needs_free(&n);
   if (ret < 0) return -1;
-  /* Always: default deny is the point. */
-  sk_dev_rules l;
-  if (sk_cg_device_rules(cfg, &l, err) < 0) return -1;
-  ret = sk_cg_v2_devices(d, &l, err);
-  free(l.rules);
-  if (ret < 0 || !r) return ret;
+  /* Always at create: default deny is the point; an update only with a list of its own
+   * (the new program goes on before the old one comes off). */
+  if (!cg->updating || (r && r->devices)) {
+    sk_dev_rules l;
+    if (sk_cg_device_rules(cfg, &l, err) < 0) return -1;
+    ret = sk_cg_v2_devices(d, &l, err);
+    free(l.rules);
+    if (ret < 0) return -1;
+  }
+  if (!r) return 0;
   if (r->memory && memory(d, r->memory, err) < 0) return -1;
   if (r->cpu && cpu(d, r->cpu, err) < 0) return -1;
   if (r->pids &&

@@ -115,7 +115,7 @@ static int make_state(const sk_create_opts *o, sk_building *b) {
         pidns = true; /* its own: a joined one is shared with its other members */
   s->shared_pidns = !pidns;
   s->cgroup_path = b->cgroup ? sk_cgroup_save(b->cgroup) : NULL;
-  s->config_json = sk_hooks_to_state(b->cfg);
+  s->config_json = sk_kept_config(b->cfg);
   b->state = s;
   return 0;
 }

@@ -61,6 +61,10 @@ int sk_load(const sk_globals *g, const char *id, sk_container_dir **dir, sk_stat
             sk_error **err);
 /* Destroy a stopped container: remove its cgroup and its state, then run the poststop hooks. */
 int sk_destroy(sk_container_dir *dir, sk_state *st, sk_error **err);
+/* The part of the config the state keeps (config_json): hooks, linux.resources and
+ * linux.devices, as a config. Caller frees. */
+char *sk_kept_config(const oci_config *cfg);
+
 /* SIGKILL the init (verified by start time) and wait up to timeout_ms for it to die. */
 int sk_kill_and_wait(sk_state *st, int timeout_ms, sk_error **err);
 

@@ -20,8 +20,9 @@ static void append_errors(sk_error **err, sk_error *list) {
   *err = list;
 }
 
-static void *parse_root(const oci_type *t, const char *json, size_t len, const char *what,
-                        sk_error **err) {
+/* base: the JSON path of the object in a config ("" for the config itself). */
+static void *parse_at(const oci_type *t, const char *base, const char *json, size_t len,
+                      const char *what, sk_error **err) {
   yajl_val tree = NULL;
   if (!json) return sk_error_set(err, EINVAL, NULL, "%s: no input", what), NULL;
   if (oci_json_tree(json, len, what, &tree, err) < 0) return NULL;
@@ -33,7 +34,7 @@ static void *parse_root(const oci_type *t, const char *json, size_t len, const c
   }
   oci_errors e = {0};
   void *obj = sk_xcalloc(1, t->size);
-  oci_decode_object(t, tree, obj, "", &e);
+  oci_decode_object(t, tree, obj, base, &e);
   if (t == &oci_config_type && !((oci_config *)obj)->root) {
     bool other = false;
     for (size_t i = 0; i < tree->u.object.len; i++)
@@ -49,6 +50,11 @@ static void *parse_root(const oci_type *t, const char *json, size_t len, const c
     return NULL;
   }
   return obj;
+}
+
+static void *parse_root(const oci_type *t, const char *json, size_t len, const char *what,
+                        sk_error **err) {
+  return parse_at(t, "", json, len, what, err);
 }
 
 int oci_config_parse(const char *json, size_t len, oci_config **out, sk_error **err) {
@@ -91,6 +97,20 @@ int oci_process_load(const char *path, oci_process **out, sk_error **err) {
   if (!p) return -1;
   *out = p;
   return 0;
+}
+
+int oci_resources_parse(const char *json, size_t len, const char *what, oci_resources **out,
+                        sk_error **err) {
+  oci_resources *r = parse_at(oci_resources_type, "linux.resources", json, len, what, err);
+  if (!r) return -1;
+  *out = r;
+  return 0;
+}
+
+void oci_resources_free(oci_resources *r) {
+  if (!r) return;
+  oci_free_fields(oci_resources_type, r);
+  free(r);
 }
 
 void oci_config_free(oci_config *c) {

@@ -376,6 +376,7 @@ static const oci_field resources_fields[] = {
     KV("unified", oci_resources, unified),
 };
 static const oci_type resources_type = TYPE("resources", oci_resources, resources_fields, NULL);
+const oci_type *const oci_resources_type = &resources_type;
 
 static const oci_field intel_rdt_fields[] = {
     STR("closID", oci_intel_rdt, clos_id),

@@ -75,6 +75,7 @@ typedef struct oci_type {
 /* The tables (schema.c). */
 extern const oci_type oci_config_type;
 extern const oci_type oci_process_type;
+extern const oci_type *const oci_resources_type; /* linux.resources alone (update) */
 
 /* decode.c: decode a JSON object into a zeroed struct of `type`; errors appended.
  * Returns the number of errors added. */

@@ -83,8 +83,8 @@ load helpers
 
 @test "not implemented commands exit 1 with 'skiff: <command>: not implemented yet'" {
 	make_bundle "$TEST_TMP/b" true
-	cmds=("pause c1" "resume c1" "update --memory 1m c1"
-		"events c1" "events --stats c1" "checkpoint c1" "restore --bundle $TEST_TMP/b c1")
+	cmds=("pause c1" "resume c1"
+		"checkpoint c1" "restore --bundle $TEST_TMP/b c1")
 	if ! lifecycle_built; then
 		cmds+=("create --bundle $TEST_TMP/b c1" "start c1" "run --bundle $TEST_TMP/b c1"
 			"run -d --bundle $TEST_TMP/b c1" "kill c1" "kill c1 9" "delete c1" "delete --force c1")
@@ -223,17 +223,22 @@ load helpers
 }
 
 @test "update and events accept their flags" {
-	run skiff update --resources=- --memory 1g --memory-swap -1 --memory-reservation 1m \
+	run skiff update --memory 1g --memory-swap -1 --memory-reservation 1m \
 		--kernel-memory 1m --kernel-memory-tcp 1m --cpu-quota 1000 --cpu-period 100000 \
 		--cpu-rt-period 1 --cpu-rt-runtime 1 --cpu-shares 2 --cpuset-cpus 0 --cpuset-mems 0 \
-		--pids-limit 10 --blkio-weight 100 --l3-cache-schema L3:0=f --mem-bw-schema MB:0=50 c1 </dev/null
-	[[ "$output" == "skiff: update: not implemented yet" ]]
+		--pids-limit 10 --blkio-weight 100 c1 </dev/null
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"container c1 does not exist"* ]]
+	run skiff update --l3-cache-schema L3:0=f --mem-bw-schema MB:0=50 c1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Intel RDT"* ]]
+	echo '{"pids": {"limit": 3}}' >"$TEST_TMP/r.json"
 	run skiff update -r "$TEST_TMP/r.json" c1
-	[[ "$output" == "skiff: update: not implemented yet" ]]
+	[[ "$output" == *"container c1 does not exist"* ]]
 	run skiff events --interval=5s c1
-	[[ "$output" == "skiff: events: not implemented yet" ]]
+	[[ "$output" == *"container c1 does not exist"* ]]
 	run skiff events --stats c1
-	[[ "$output" == "skiff: events: not implemented yet" ]]
+	[[ "$output" == *"container c1 does not exist"* ]]
 }
 
 @test "create/run accept the flags of go-runc and conmon" {

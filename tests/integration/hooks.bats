@@ -379,7 +379,7 @@ init_ns() { readlink "/proc/$1/ns/$2"; }
 @test "hooks: a container without hooks keeps none in its state" {
 	bundle sleep 1000
 	quiet skiff create --bundle "$B" c13
-	[ "$(jq .config "$ROOT/c13/state.json")" = null ]
+	[ "$(jq -r .config "$ROOT/c13/state.json" | jq .hooks)" = null ]
 	timeout -k 5 10 "$SKIFF" --root "$ROOT" start c13
 	[ "$(skiff state c13 | jq -r .status)" = running ]
 }

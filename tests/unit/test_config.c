@@ -1231,6 +1231,50 @@ static void test_spec_enums(const char *spec) {
   yajl_tree_free(conf);
 }
 
+/* ---- linux.resources alone (update) ---------------------------------------------------- */
+
+static void test_resources(void) {
+  const char *base = "{\"memory\": {\"limit\": 100, \"swap\": 200, \"checkBeforeUpdate\": true},"
+                     " \"cpu\": {\"shares\": 5, \"cpus\": \"0-1\"}, \"pids\": {\"limit\": 7},"
+                     " \"devices\": [{\"allow\": false}], \"unified\": {\"a\": \"1\"}}";
+  const char *upd = "{\"memory\": {\"limit\": 50}, \"cpu\": {\"cpus\": \"1\", \"quota\": -1},"
+                    " \"blockIO\": {\"weight\": 300}, \"unified\": {\"b\": \"2\"}}";
+  oci_resources *a = NULL, *b = NULL;
+  sk_error *err = NULL;
+  CHECK(oci_resources_parse(base, strlen(base), "base", &a, &err) == 0 && a, "resources parse");
+  CHECK(oci_resources_parse(upd, strlen(upd), "upd", &b, &err) == 0 && b, "update parse");
+  if (!a || !b) {
+    sk_error_free(err);
+    oci_resources_free(a);
+    oci_resources_free(b);
+    return;
+  }
+  oci_resources_merge(a, b);
+  CHECK(a->memory->limit == 50 && a->memory->has_swap && a->memory->swap == 200 &&
+            a->memory->check_before_update,
+        "merge: memory field by field");
+  CHECK(a->cpu->shares == 5 && STREQ(a->cpu->cpus, "1") && a->cpu->has_quota && a->cpu->quota == -1,
+        "merge: cpu field by field, strings replaced");
+  CHECK(a->pids && a->pids->limit == 7, "merge: what the update lacks stays");
+  CHECK(a->block_io && a->block_io->has_weight && a->block_io->weight == 300 && !b->block_io,
+        "merge: a new object moves");
+  CHECK(a->devices_len == 1, "merge: an absent list stays");
+  CHECK(a->unified_len == 1 && STREQ(a->unified[0].key, "b") && !b->unified,
+        "merge: a map is replaced as a whole");
+  oci_resources_free(a);
+  oci_resources_free(b);
+
+  /* errors are named by their path in a config */
+  const char *bad = "{\"memory\": {\"limit\": \"x\"}, \"pids\": {}}";
+  a = NULL;
+  CHECK(oci_resources_parse(bad, strlen(bad), "bad", &a, &err) < 0 && err, "bad resources fail");
+  CHECK(err && STREQ(err->path, "linux.resources.memory.limit") && err->next &&
+            STREQ(err->next->path, "linux.resources.pids.limit"),
+        "bad resources: paths %s, %s", err ? err->path : "-",
+        err && err->next ? err->next->path : "-");
+  sk_error_free(err);
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: %s FIXTURE_DIR [SPEC_DIR...]\n", argv[0]);
@@ -1251,6 +1295,7 @@ int main(int argc, char **argv) {
   test_null_duplicates_empty();
   test_encoding();
   test_load_errors();
+  test_resources();
 
   _cleanup_free_ char *spec = find_spec(argc, argv);
   if (spec) {
