@@ -87,6 +87,8 @@ fails() {
 	output="$(cat "$TEST_TMP/stderr")"
 }
 status_of() { skiff state "$1" | jq -r .status; }
+# status_is ID STATUS (for wait_for: evaluated on each try)
+status_is() { [ "$(status_of "$1")" = "$2" ]; }
 
 # bundle [cmd args...]: a busybox bundle in $B with $B/out bound at /out, cgroupsPath /$CG/c.
 bundle() {
@@ -552,7 +554,7 @@ none_left() {
 	wait_for test "$(wc -l <"$procs")" -ge 6
 	timeout 10 "$SKIFF" --root "$ROOT" kill --all c1 KILL
 	wait_for test ! -s "$procs"
-	wait_for test "$(status_of c1)" = stopped
+	wait_for status_is c1 stopped
 	timeout 10 "$SKIFF" --root "$ROOT" delete c1
 	none_left
 }
@@ -565,7 +567,7 @@ none_left() {
 	wait_for grep -q term-child "$B/out/log"
 	wait_for grep -q term-init "$B/out/log"
 	timeout 10 "$SKIFF" --root "$ROOT" kill c1 KILL
-	wait_for test "$(status_of c1)" = stopped
+	wait_for status_is c1 stopped
 	run timeout 10 "$SKIFF" --root "$ROOT" kill --all c1 KILL
 	[ "$status" -eq 0 ]
 }
