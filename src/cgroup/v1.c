@@ -1,12 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cgroup v1 (legacy and hybrid layouts): one hierarchy per controller set, v1 file names.
  *
- * Devices: the container's devices cgroup starts from "deny everything", then
- * linux.resources.devices applies in order, then skiff allows what the container needs to
- * work in any case: mknod of any node (creating one grants no access by itself), the spec's
- * default devices (/dev/null, zero, full, random, urandom, tty, ptmx, the pts pseudo
- * terminals) and the devices of linux.devices, read, write and mknod. Nothing else: no
- * /dev/net/tun, no /dev/fuse, no block device unless the config names it. */
+ * Devices: the rule list of devices.c, each written to devices.allow or devices.deny. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -247,6 +242,9 @@ static int hugetlb(struct sk_cgroup *cg, const oci_resources *r, sk_error **err)
     _cleanup_free_ char *p = sk_xasprintf(R "hugepageLimits[%zu]", i);
     _cleanup_free_ char *f = sk_xasprintf("hugetlb.%s.limit_in_bytes", h->page_size);
     if (need_file(d, f, p, err) < 0 || sk_cg_write(d, f, p, err, "%" PRIu64, h->limit) < 0) return -1;
+    /* the reservations too, where the kernel accounts them (5.7 on) */
+    _cleanup_free_ char *rsvd = sk_xasprintf("hugetlb.%s.rsvd.limit_in_bytes", h->page_size);
+    if (sk_cg_has(d, rsvd) && sk_cg_write(d, rsvd, p, err, "%" PRIu64, h->limit) < 0) return -1;
   }
   return 0;
 }
@@ -285,55 +283,17 @@ static int rdma(struct sk_cgroup *cg, const oci_resources *r, sk_error **err) {
   return 0;
 }
 
-/* "c 1:3 rwm" with '*' for a missing number. */
-static char *device_rule(char type, bool has_major, int64_t major, bool has_minor, int64_t minor,
-                         const char *access) {
-  if (type == 'a') return sk_xstrdup("a");
-  char ma[24] = "*", mi[24] = "*";
-  if (has_major) snprintf(ma, sizeof(ma), "%" PRId64, major);
-  if (has_minor) snprintf(mi, sizeof(mi), "%" PRId64, minor);
-  return sk_xasprintf("%c %s:%s %s", type, ma, mi, access && *access ? access : "rwm");
-}
-
-static const struct {
-  char type;
-  int64_t major, minor; /* -1: any */
-  const char *access;
-} default_devices[] = {
-    {'c', -1, -1, "m"}, {'b', -1, -1, "m"},                    /* mknod, no access */
-    {'c', 1, 3, "rwm"}, {'c', 1, 5, "rwm"}, {'c', 1, 7, "rwm"}, /* null zero full */
-    {'c', 1, 8, "rwm"}, {'c', 1, 9, "rwm"},                    /* random urandom */
-    {'c', 5, 0, "rwm"}, {'c', 5, 2, "rwm"},                    /* tty ptmx */
-    {'c', 136, -1, "rwm"},                                     /* /dev/pts/N */
-};
-
 static int devices(struct sk_cgroup *cg, const oci_config *cfg, sk_error **err) {
   sk_cg_dir *d = need(cg, "devices", R "devices", err);
   if (!d) return -1;
-  if (sk_cg_write(d, "devices.deny", R "devices", err, "a") < 0) return -1;
-  const oci_resources *r = cfg->linux->resources;
-  for (size_t i = 0; r && i < r->devices_len; i++) {
-    const oci_device_cgroup *x = &r->devices[i];
-    _cleanup_free_ char *p = sk_xasprintf(R "devices[%zu]", i);
-    char type = x->type && *x->type ? x->type[0] : 'a';
-    _cleanup_free_ char *rule =
-        device_rule(type, x->has_major, x->major, x->has_minor, x->minor, x->access);
-    if (sk_cg_write(d, x->allow ? "devices.allow" : "devices.deny", p, err, "%s", rule) < 0)
+  sk_dev_rules l;
+  if (sk_cg_device_rules(cfg, &l, err) < 0) return -1;
+  _cleanup_free_ sk_dev_rule *rules = l.rules;
+  for (size_t i = 0; i < l.n; i++) {
+    _cleanup_free_ char *rule = sk_cg_device_rule_v1(&rules[i]);
+    if (sk_cg_write(d, rules[i].allow ? "devices.allow" : "devices.deny", rules[i].field, err, "%s",
+                    rule) < 0)
       return -1;
-  }
-  for (size_t i = 0; i < SK_ARRAY_SIZE(default_devices); i++) {
-    _cleanup_free_ char *rule =
-        device_rule(default_devices[i].type, default_devices[i].major >= 0, default_devices[i].major,
-                    default_devices[i].minor >= 0, default_devices[i].minor, default_devices[i].access);
-    if (sk_cg_write(d, "devices.allow", R "devices", err, "%s", rule) < 0) return -1;
-  }
-  for (size_t i = 0; i < cfg->linux->devices_len; i++) {
-    const oci_device *x = &cfg->linux->devices[i];
-    _cleanup_free_ char *p = sk_xasprintf("linux.devices[%zu]", i);
-    char type = x->type[0] == 'u' ? 'c' : x->type[0];
-    if (type == 'p') continue; /* a fifo is no device */
-    _cleanup_free_ char *rule = device_rule(type, true, x->major, true, x->minor, "rwm");
-    if (sk_cg_write(d, "devices.allow", p, err, "%s", rule) < 0) return -1;
   }
   return 0;
 }

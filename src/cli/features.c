@@ -31,7 +31,7 @@ static const feature namespaces[] = {
 
 /* linux.cgroup */
 static const feature cgroup[] = {
-    {"v1", true}, {"v2", false}, {"systemd", false}, {"systemdUser", false}, {"rdma", false},
+    {"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}, {"rdma", true},
 };
 
 /* { "enabled": bool } objects under linux */

@@ -1,15 +1,23 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Shared by the cgroup tests (cgroup.bats, cgroup-memory.bats); load with `load cgroup-helpers`.
-# Every test works below its own /$CG in each hierarchy and removes it in teardown, also on
-# failure. Cgroups that existed before are never written to.
-#
-# cg_host_ok says whether the host's layout suits the file (v1 or hybrid unless a file
-# redefines it after loading this one).
+# Shared by the cgroup tests (cgroup.bats, cgroup-memory.bats, cgroup-update.bats); load with
+# `load cgroup-helpers`. Every test works below its own /$CG in each hierarchy and removes it in
+# teardown, also on failure. Cgroups that existed before are never written to.
 load helpers
 
 eval "$(declare -f teardown | sed '1s/teardown/helpers_teardown/')"
 
-cg_host_ok() { [ "$(stat -f -c %T /sys/fs/cgroup)" = tmpfs ] || skip "not a cgroup v1 or hybrid host"; }
+# v1 (legacy or hybrid: a tmpfs of v1 hierarchies) or v2 (cgroup2 at /sys/fs/cgroup).
+layout() {
+	case "$(stat -f -c %T /sys/fs/cgroup)" in
+	tmpfs) echo v1 ;;
+	cgroup2fs) echo v2 ;;
+	*) echo none ;;
+	esac
+}
+
+# cg_host_ok: whether the host's layout suits the file (any v1, hybrid or v2 layout unless a
+# file redefines it after loading this one).
+cg_host_ok() { [ "$(layout)" != none ] || skip "/sys/fs/cgroup is neither cgroup v1 nor cgroup v2"; }
 
 setup_file() {
 	[ "$(id -u)" = 0 ] || skip "needs root"
@@ -18,15 +26,18 @@ setup_file() {
 
 setup() {
 	[ "$(id -u)" = 0 ] || skip "needs root"
+	LAYOUT="$(layout)"
 	cg_host_ok
 	TEST_TMP="$(mktemp -d "${BATS_TMPDIR:-/tmp}/skiff-test.XXXXXX")"
 	ROOT="$TEST_TMP/root"
 	CG="skiff-test-$$-$RANDOM"
-	export TEST_TMP ROOT CG
+	export TEST_TMP ROOT CG LAYOUT
 }
 
-# The hierarchies skiff uses: v1 controller mounts, and cgroup2 at unified (hybrid) or at
-# /sys/fs/cgroup (unified).
+v1() { [ "$LAYOUT" = v1 ]; }
+v2() { [ "$LAYOUT" = v2 ]; }
+
+# The hierarchies skiff uses: v1 controller mounts, and cgroup2 at unified (hybrid); v2: one.
 hierarchies() {
 	awk '$9 == "cgroup" && $5 ~ "^/sys/fs/cgroup/" && $NF !~ /name=/ { print $5 }
 	     $9 == "cgroup2" && ($5 == "/sys/fs/cgroup/unified" || $5 == "/sys/fs/cgroup") { print $5 }' \
@@ -70,6 +81,8 @@ fails() {
 	output="$(cat "$TEST_TMP/stderr")"
 }
 status_of() { skiff state "$1" | jq -r .status; }
+# status_is ID STATUS (for wait_for: evaluated on each try)
+status_is() { [ "$(status_of "$1")" = "$2" ]; }
 
 # bundle [cmd args...]: a busybox bundle in $B with $B/out bound at /out, cgroupsPath /$CG/c.
 bundle() {
@@ -86,8 +99,19 @@ set_config() {
 	jq "$@" "$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"
 }
 
-# cgfile CONTROLLER FILE [PATH]: the container's file in that v1 hierarchy.
-cgfile() { cat "/sys/fs/cgroup/$1/${3:-$CG/c}/$2"; }
+# cgdir CONTROLLER [PATH]: the container's directory (default $CG/c) in the hierarchy of
+# CONTROLLER (v1), or in the one tree (v2).
+cgdir() {
+	if v1; then echo "/sys/fs/cgroup/$1/${2:-$CG/c}"; else echo "/sys/fs/cgroup/${2:-$CG/c}"; fi
+}
+# cgfile CONTROLLER FILE [PATH]: a file of the container's cgroup.
+cgfile() { cat "$(cgdir "$1" "${3:-}")/$2"; }
+
+# in_cg FILE PATH: the /proc/PID/cgroup copy in FILE puts the process in PATH (v1: the memory
+# hierarchy's line; v2: the one line).
+in_cg() {
+	if v1; then grep -q ":memory:$2\$" "$1"; else grep -qx "0::$2" "$1"; fi
+}
 
 # none_left: no directory of this test in any hierarchy.
 none_left() {

@@ -1,9 +1,13 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
-# cgroups (cgroup v1 and hybrid hosts): where the container's cgroup is (linux.cgroupsPath),
-# that the init and exec'd processes join it before any of the user's code runs,
-# linux.resources read back from the cgroup files, the devices cgroup, delete and failed
-# creates removing what skiff made (and only that), kill --all and ps.
+# cgroups: where the container's cgroup is (linux.cgroupsPath), that the init and exec'd
+# processes join it before any of the user's code runs, linux.resources read back from the
+# cgroup files, the device rules (tried inside the container), delete and failed creates
+# removing what skiff made (and only that), kill --all and ps.
+#
+# Layout-aware: on a cgroup v1 or hybrid host (LAYOUT=v1) the tests read the v1 files; under
+# cgroup v2 (LAYOUT=v2: the tests/vm guest, `tests/vm/run.sh bats tests/integration/cgroup.bats`)
+# the v2 files. What a layout can't do is skipped with the reason.
 #
 # Every test works below its own /$CG in each hierarchy and removes it in teardown, also on
 # failure. Cgroups that existed before are never written to.
@@ -22,10 +26,10 @@ load cgroup-helpers
 		n=$((n + 1))
 	done <"/proc/$pid/cgroup"
 	[ "$n" -eq "$(hierarchies | wc -l)" ]
-	grep -qx "$pid" "/sys/fs/cgroup/memory/$CG/c/cgroup.procs"
+	grep -qx "$pid" "$(cgdir memory)/cgroup.procs"
 	# the state records it
 	skiff state c1 >/dev/null
-	jq -e '.cgroupPath | test("memory")' "$ROOT/c1/state.json"
+	jq -e --arg cg "$CG/c" '.cgroupPath | contains($cg)' "$ROOT/c1/state.json"
 	timeout 10 "$SKIFF" --root "$ROOT" start c1
 	wait_for test -s "$B/out/inside"
 	# the spec's default config has a cgroup namespace: rooted at the container's cgroup
@@ -38,7 +42,7 @@ load cgroup-helpers
 	set_config '.linux.namespaces |= map(select(.type != "cgroup"))'
 	quiet timeout 10 "$SKIFF" --root "$ROOT" run -d --bundle "$B" c1
 	wait_for test -s "$B/out/inside"
-	grep -q ":memory:/$CG/c\$" "$B/out/inside"
+	in_cg "$B/out/inside" "/$CG/c"
 }
 
 @test "cgroup: without cgroupsPath the container is in /skiff/<id>; delete removes it" {
@@ -46,8 +50,8 @@ load cgroup-helpers
 	set_config 'del(.linux.cgroupsPath)'
 	id="cgdefault-$$-$RANDOM"
 	quiet timeout 10 "$SKIFF" --root "$ROOT" create --bundle "$B" --pid-file "$TEST_TMP/pid" "$id"
-	grep -q ":memory:/skiff/$id\$" "/proc/$(cat "$TEST_TMP/pid")/cgroup"
-	[ -d "/sys/fs/cgroup/pids/skiff/$id" ]
+	in_cg "/proc/$(cat "$TEST_TMP/pid")/cgroup" "/skiff/$id"
+	[ -d "$(cgdir pids "skiff/$id")" ]
 	timeout 10 "$SKIFF" --root "$ROOT" delete "$id"
 	for h in $(hierarchies); do [ ! -e "$h/skiff/$id" ]; done
 }
@@ -59,7 +63,7 @@ load cgroup-helpers
 	script="set -e"
 	for h in $(hierarchies); do
 		for d in "$h/$CG" "$h/$CG/parent"; do
-			mkdir "$d"
+			mkdir -p "$d"
 			if [ -f "$h/cpuset.cpus" ]; then
 				cat "$h/cpuset.cpus" >"$d/cpuset.cpus"
 				cat "$h/cpuset.mems" >"$d/cpuset.mems"
@@ -70,12 +74,23 @@ load cgroup-helpers
 	run timeout 10 sh -c "$script; exec \"\$0\" --root \"\$1\" create --bundle \"\$2\" --pid-file \"\$3\" c1 </dev/null >/dev/null 2>&1" \
 		"$SKIFF" "$ROOT" "$B" "$TEST_TMP/pid"
 	[ "$status" -eq 0 ]
-	grep -q ":pids:/$CG/parent/rel/c\$" "/proc/$(cat "$TEST_TMP/pid")/cgroup"
-	grep -q ":memory:/$CG/parent/rel/c\$" "/proc/$(cat "$TEST_TMP/pid")/cgroup"
+	v2 || grep -q ":pids:/$CG/parent/rel/c\$" "/proc/$(cat "$TEST_TMP/pid")/cgroup"
+	in_cg "/proc/$(cat "$TEST_TMP/pid")/cgroup" "/$CG/parent/rel/c"
 	timeout 10 "$SKIFF" --root "$ROOT" delete c1
 	# rel/c went, the parent (not skiff's) stays
-	[ ! -e "/sys/fs/cgroup/pids/$CG/parent/rel" ]
-	[ -d "/sys/fs/cgroup/pids/$CG/parent" ]
+	[ ! -e "$(cgdir pids "$CG/parent/rel")" ]
+	[ -d "$(cgdir pids "$CG/parent")" ]
+	v2 || return 0
+	# v2: the parent holds skiff's process, so it can't enable a controller for the container
+	# (no-internal-processes): fine without resources (a warning), an error naming the field
+	# that needs one
+	set_config '.linux.resources.memory = {limit: 67108864}'
+	run timeout 10 sh -c "$script; exec \"\$0\" --root \"\$1\" create --bundle \"\$2\" c1 </dev/null >/dev/null" \
+		"$SKIFF" "$ROOT" "$B"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"linux.resources.memory: "*"holds processes"*"no-internal-processes"* ]]
+	[ ! -e "$(cgdir pids "$CG/parent/rel")" ]
 }
 
 @test "cgroup: cgroupsPath with .., the root, or --systemd-cgroup is refused, naming the field" {
@@ -98,26 +113,135 @@ load cgroup-helpers
 		         disableOOMKiller: true},
 		cpu: {shares: 512, quota: 25000, period: 50000, cpus: "0", mems: "0"},
 		pids: {limit: 42}}'
-	quiet timeout 10 "$SKIFF" --root "$ROOT" create --bundle "$B" c1
-	[ "$(cgfile memory memory.limit_in_bytes)" = 67108864 ]
-	[ "$(cgfile memory memory.soft_limit_in_bytes)" = 33554432 ]
-	if [ -e "/sys/fs/cgroup/memory/$CG/c/memory.memsw.limit_in_bytes" ]; then
-		[ "$(cgfile memory memory.memsw.limit_in_bytes)" = 134217728 ]
+	quiet timeout 10 "$SKIFF" --root "$ROOT" --log "$TEST_TMP/log" create --bundle "$B" c1
+	cat "$TEST_TMP/log"
+	if v1; then
+		[ "$(cgfile memory memory.limit_in_bytes)" = 67108864 ]
+		[ "$(cgfile memory memory.soft_limit_in_bytes)" = 33554432 ]
+		if [ -e "$(cgdir memory)/memory.memsw.limit_in_bytes" ]; then
+			[ "$(cgfile memory memory.memsw.limit_in_bytes)" = 134217728 ]
+		fi
+		[ "$(cgfile memory memory.swappiness)" = 10 ]
+		grep -qx "oom_kill_disable 1" "$(cgdir memory)/memory.oom_control"
+		[ "$(cgfile cpu cpu.shares)" = 512 ]
+		[ "$(cgfile cpu cpu.cfs_quota_us)" = 25000 ]
+		[ "$(cgfile cpu cpu.cfs_period_us)" = 50000 ]
+	else
+		[ "$(cgfile memory memory.max)" = 67108864 ]
+		[ "$(cgfile memory memory.low)" = 33554432 ]
+		# v2's swap.max is swap alone: (memory+swap) - memory
+		if [ -e "$(cgdir memory)/memory.swap.max" ]; then
+			[ "$(cgfile memory memory.swap.max)" = 67108864 ]
+		fi
+		# v1 only: a warning each, not set
+		grep -q 'level=warning msg="linux.resources.memory.swappiness: ignored on cgroup v2' "$TEST_TMP/log"
+		grep -q 'level=warning msg="linux.resources.memory.disableOOMKiller: ignored on cgroup v2' "$TEST_TMP/log"
+		# shares 2..262144 onto weight 1..10000: 1 + (512 - 2) * 9999 / 262142
+		[ "$(cgfile cpu cpu.weight)" = 20 ]
+		[ "$(cgfile cpu cpu.max)" = "25000 50000" ]
+		# only the controllers the config needs are enabled for the container
+		[ "$(tr ' ' '\n' <"/sys/fs/cgroup/$CG/cgroup.subtree_control" | sort | xargs)" = "cpu cpuset memory pids" ]
+		[ -z "$(cat "$(cgdir memory)/cgroup.subtree_control")" ]
 	fi
-	[ "$(cgfile memory memory.swappiness)" = 10 ]
-	grep -qx "oom_kill_disable 1" "/sys/fs/cgroup/memory/$CG/c/memory.oom_control"
-	[ "$(cgfile cpu cpu.shares)" = 512 ]
-	[ "$(cgfile cpu cpu.cfs_quota_us)" = 25000 ]
-	[ "$(cgfile cpu cpu.cfs_period_us)" = 50000 ]
 	[ "$(cgfile cpuset cpuset.cpus)" = 0 ]
 	[ "$(cgfile cpuset cpuset.mems)" = 0 ]
 	[ "$(cgfile pids pids.max)" = 42 ]
 	# -1 / no limit: unlimited
 	timeout 10 "$SKIFF" --root "$ROOT" delete c1
-	set_config '.linux.resources = {memory: {limit: -1}, pids: {limit: -1}}'
+	set_config '.linux.resources = {memory: {limit: -1, swap: -1}, pids: {limit: -1}, cpu: {quota: -1}}'
 	quiet timeout 10 "$SKIFF" --root "$ROOT" create --bundle "$B" c1
 	[ "$(cgfile pids pids.max)" = max ]
-	[ "$(cgfile memory memory.limit_in_bytes)" -gt 1000000000000 ]
+	if v1; then
+		[ "$(cgfile memory memory.limit_in_bytes)" -gt 1000000000000 ]
+		[ "$(cgfile cpu cpu.cfs_quota_us)" = -1 ]
+	else
+		[ "$(cgfile memory memory.max)" = max ]
+		[ ! -e "$(cgdir memory)/memory.swap.max" ] || [ "$(cgfile memory memory.swap.max)" = max ]
+		[ "$(cgfile cpu cpu.max)" = "max 100000" ]
+		# no cpuset field: no cpuset controller
+		[ "$(tr ' ' '\n' <"/sys/fs/cgroup/$CG/cgroup.subtree_control" | sort | xargs)" = "cpu memory pids" ]
+	fi
+}
+
+@test "cgroup: cpu burst and idle, hugepage limits (incl. rsvd), swap equal to the limit" {
+	bundle sleep 1000
+	if v1; then
+		[ -e /sys/fs/cgroup/cpu/cpu.cfs_burst_us ] || skip "this kernel's v1 cpu controller has no cfs_burst_us"
+		[ -e /sys/fs/cgroup/cpu/cpu.idle ] || skip "this kernel's v1 cpu controller has no cpu.idle"
+	fi
+	set_config '.linux.resources += {memory: {limit: 67108864, swap: 67108864},
+		cpu: {quota: 20000, period: 100000, burst: 5000, idle: 1}}'
+	# the smallest huge page size, as OCI spells it ("2MB"), where there is a hugetlb controller
+	size="$(ls /sys/kernel/mm/hugepages 2>/dev/null | sed -n 's/^hugepages-\([0-9]*\)kB$/\1/p' | sort -n | head -1)"
+	hp=
+	if [ -z "$size" ]; then
+		echo "# no huge pages on this kernel: hugepageLimits not tried" >&3
+	elif v1 && [ ! -d /sys/fs/cgroup/hugetlb ]; then
+		echo "# no v1 hugetlb hierarchy on this host: hugepageLimits not tried (the error is tested below)" >&3
+	else
+		if [ "$size" -ge 1024 ]; then hp="$((size / 1024))MB"; else hp="${size}KB"; fi
+		set_config --arg ps "$hp" '.linux.resources.hugepageLimits = [{pageSize: $ps, limit: 4194304}]'
+	fi
+	quiet timeout 10 "$SKIFF" --root "$ROOT" create --bundle "$B" c1
+	if v1; then
+		[ "$(cgfile cpu cpu.cfs_burst_us)" = 5000 ]
+		[ "$(cgfile cpu cpu.idle)" = 1 ]
+		[ -z "$hp" ] || [ "$(cgfile hugetlb "hugetlb.$hp.limit_in_bytes")" = 4194304 ]
+		[ ! -e "$(cgdir memory)/memory.memsw.limit_in_bytes" ] ||
+			[ "$(cgfile memory memory.memsw.limit_in_bytes)" = 67108864 ]
+	else
+		[ "$(cgfile cpu cpu.max.burst)" = 5000 ]
+		[ "$(cgfile cpu cpu.idle)" = 1 ]
+		[ -z "$hp" ] || [ "$(cgfile hugetlb "hugetlb.$hp.max")" = 4194304 ]
+		[ -z "$hp" ] || [ ! -e "$(cgdir hugetlb)/hugetlb.$hp.rsvd.max" ] ||
+			[ "$(cgfile hugetlb "hugetlb.$hp.rsvd.max")" = 4194304 ]
+		# swap = limit: no swap at all
+		[ ! -e "$(cgdir memory)/memory.swap.max" ] || [ "$(cgfile memory memory.swap.max)" = 0 ]
+	fi
+}
+
+@test "cgroup v2: unified keys are written last; path escapes and missing files are refused; on v1 unified is refused" {
+	bundle sleep 1000
+	if v1; then
+		set_config '.linux.resources.unified = {"memory.max": "1000000"}'
+		fails timeout 10 "$SKIFF" --root "$ROOT" create --bundle "$B" c1
+		[[ "$output" == *"linux.resources.unified: "*"cgroup v2 files cannot be set on this host"* ]]
+		none_left
+		skip "the rest needs cgroup v2 (this host is v1/hybrid)"
+	fi
+	# memory.high, pids.max over pids.limit, and io.* needs the io controller
+	set_config '.linux.resources += {pids: {limit: 10},
+		unified: {"memory.high": "50000000", "pids.max": "7", "io.weight": "default 300"}}'
+	quiet timeout 10 "$SKIFF" --root "$ROOT" create --bundle "$B" c1
+	[ "$(cgfile memory memory.high)" = 49999872 ] || [ "$(cgfile memory memory.high)" = 50000000 ]
+	[ "$(cgfile pids pids.max)" = 7 ]
+	grep -qw io "/sys/fs/cgroup/$CG/cgroup.subtree_control"
+	if [ -e "$(cgdir io)/io.weight" ]; then [ "$(head -1 "$(cgdir io)/io.weight")" = "default 300" ]; fi
+	timeout 10 "$SKIFF" --root "$ROOT" delete c1
+	for k in "../c2/memory.max" "/memory.max" ".." "." "" "memory.nosuchfile"; do
+		set_config --arg k "$k" '.linux.resources = {unified: {($k): "1"}}'
+		fails timeout 10 "$SKIFF" --root "$ROOT" create --bundle "$B" c1
+		[[ "$output" == *"linux.resources.unified.$k: "* ]] || { echo "$k: $output"; false; }
+		none_left
+	done
+}
+
+@test "cgroup v2: v1-only fields give a warning on the log, not an error" {
+	v2 || skip "v1-only fields are set on this v1/hybrid host (the other tests read them back)"
+	bundle sleep 1000
+	set_config '.linux.resources += {
+		memory: {limit: 67108864, kernel: 67108864, kernelTCP: 1048576, swappiness: 0, useHierarchy: false},
+		cpu: {realtimeRuntime: 1000, realtimePeriod: 1000000},
+		blockIO: {leafWeight: 300},
+		network: {classID: 1048577, priorities: [{name: "lo", priority: 1}]}}'
+	quiet timeout 10 "$SKIFF" --root "$ROOT" --log "$TEST_TMP/log" create --bundle "$B" c1
+	cat "$TEST_TMP/log"
+	for f in memory.kernel memory.kernelTCP memory.swappiness memory.useHierarchy cpu.realtimeRuntime \
+		cpu.realtimePeriod blockIO.leafWeight network.classID network.priorities; do
+		grep -q "level=warning msg=\"linux.resources.$f: ignored on cgroup v2" "$TEST_TMP/log" ||
+			{ echo "no warning for $f"; false; }
+	done
+	[ "$(cgfile memory memory.max)" = 67108864 ]
 }
 
 @test "cgroup: the pids limit holds in the container" {
@@ -138,6 +262,17 @@ load cgroup-helpers
 		throttleReadIOPSDevice: [{major: $maj, minor: $min, rate: 100}],
 		throttleWriteIOPSDevice: [{major: $maj, minor: $min, rate: 200}]}'
 	quiet timeout 10 "$SKIFF" --root "$ROOT" create --bundle "$B" c1
+	if v2; then
+		cat "$(cgdir io)/io.max"
+		[ "$(cgfile io io.max)" = "$dev rbps=1048576 wbps=2097152 riops=100 wiops=200" ]
+		# BFQ's weight has blkio's scale; io.weight (io.cost) 1..10000: 1 + (500 - 10) * 9999 / 990
+		if [ -e "$(cgdir io)/io.bfq.weight" ]; then
+			[ "$(head -1 "$(cgdir io)/io.bfq.weight")" = "default 500" ]
+		else
+			[ "$(head -1 "$(cgdir io)/io.weight")" = "default 4950" ]
+		fi
+		return 0
+	fi
 	# CFQ's files, or BFQ's (blkio.bfq.weight on this kernel)
 	w=blkio.weight
 	[ -e "/sys/fs/cgroup/blkio/$CG/c/$w" ] || w=blkio.bfq.weight
@@ -159,14 +294,20 @@ load cgroup-helpers
 		set_config 'del(.linux.resources.unified, .linux.resources.memory, .linux.resources.network,
 			.linux.resources.hugepageLimits, .linux.resources.blockIO, .linux.resources.cpu)'
 	}
-	check '.linux.resources.unified = {"memory.max": "1000000"}' "linux.resources.unified: "
-	check '.linux.resources.memory = {swappiness: 101}' "linux.resources.memory.swappiness: "
+	if v1; then
+		check '.linux.resources.unified = {"memory.max": "1000000"}' "linux.resources.unified: "
+		check '.linux.resources.memory = {swappiness: 101}' "linux.resources.memory.swappiness: "
+	else
+		check '.linux.resources.memory = {swap: 50000000}' "linux.resources.memory.swap: "
+		check '.linux.resources.blockIO = {throttleReadBpsDevice: [{major: 4095, minor: 1, rate: 1}]}' \
+			"linux.resources.blockIO.throttleReadBpsDevice[0]: "
+	fi
 	check '.linux.resources.memory = {limit: 100000000, swap: 50000000}' "linux.resources.memory.swap: "
 	check '.linux.resources.cpu = {cpus: "4095"}' "linux.resources.cpu.cpus: "
-	if [ ! -d /sys/fs/cgroup/net_cls ] && ! grep -q ' - cgroup .*net_cls' /proc/self/mountinfo; then
+	if v1 && [ ! -d /sys/fs/cgroup/net_cls ] && ! grep -q ' - cgroup .*net_cls' /proc/self/mountinfo; then
 		check '.linux.resources.network = {classID: 1048577}' "linux.resources.network.classID: "
 	fi
-	if ! grep -q ' - cgroup .*hugetlb' /proc/self/mountinfo; then
+	if v1 && ! grep -q ' - cgroup .*hugetlb' /proc/self/mountinfo; then
 		check '.linux.resources.hugepageLimits = [{pageSize: "2MB", limit: 0}]' "linux.resources.hugepageLimits: "
 	fi
 }
@@ -205,6 +346,7 @@ load cgroup-helpers
 	# allowed: whatever the driver says, not the cgroup's EPERM
 	grep -qx tun-tried "$B/out/log"
 	if grep -q "not permitted" "$B/out/tun-err"; then false; fi
+	v1 || return 0 # v2: an eBPF program, nothing to read back but its effect (above)
 	list="$(cgfile devices devices.list)"
 	echo "$list"
 	[[ "$list" != *"a *:* rwm"* ]]
@@ -214,15 +356,67 @@ load cgroup-helpers
 	if grep -q 'c 1:1 ' <<<"$list"; then false; fi
 }
 
-@test "cgroup: devices rules apply in order (an allow after the deny-all)" {
-	bundle sleep 1000
+@test "cgroup: devices rules apply in order (a later rule overrides an earlier one)" {
+	[ -e /dev/fuse ] || modprobe fuse 2>/dev/null || true
+	[ -e /sys/module/fuse ] || skip "no fuse module (the test opens /dev/fuse, 10:229)"
+	bundle sh -c '
+		mknod /dev/fuse-test c 10 229
+		(exec 3</dev/fuse-test) 2>/out/r-err && echo r-ok >> /out/log
+		(exec 3>/dev/fuse-test) 2>/out/w-err || echo w-denied >> /out/log
+		(exec 3<>/dev/fuse-test) 2>/out/rw-err || echo rw-denied >> /out/log
+		(exec 3</dev/blk-test) 2>/out/b-err; echo b-tried >> /out/log
+		(exec 3>/dev/blk-test) 2>/out/bw-err || echo bw-denied >> /out/log
+		echo end >> /out/log; sleep 1000'
+	# fuse: rw, then w taken away again; block 240:* (no driver): r only
 	set_config '.linux.resources.devices = [{allow: false, access: "rwm"},
-		{allow: true, type: "c", major: 10, minor: 200, access: "rw"},
-		{allow: true, type: "b", major: 7, access: "r"}]'
-	quiet timeout 10 "$SKIFF" --root "$ROOT" create --bundle "$B" c1
-	list="$(cgfile devices devices.list)"
-	grep -qx 'c 10:200 rw' <<<"$list"
-	grep -qx 'b 7:\* r' <<<"$list"
+		{allow: true, type: "c", major: 10, minor: 229, access: "rw"},
+		{allow: false, type: "c", major: 10, minor: 229, access: "w"},
+		{allow: true, type: "b", major: 240, access: "r"}] |
+		.linux.devices = [{path: "/dev/blk-test", type: "b", major: 240, minor: 200}] |
+		.linux.resources.devices += [{allow: false, type: "b", major: 240, minor: 200, access: "w"}] |
+		.process.capabilities |= with_entries(.value += ["CAP_MKNOD"])'
+	quiet timeout 10 "$SKIFF" --root "$ROOT" run -d --bundle "$B" c1
+	wait_for grep -q end "$B/out/log"
+	cat "$B/out/log" "$B"/out/*-err
+	grep -qx r-ok "$B/out/log"
+	grep -qx w-denied "$B/out/log"
+	grep -q "not permitted" "$B/out/w-err"
+	grep -qx rw-denied "$B/out/log"
+	# linux.devices come after linux.resources.devices: 240:200 is rwm again (the driver answers,
+	# not the cgroup)
+	grep -qx b-tried "$B/out/log"
+	if grep -q "not permitted" "$B/out/b-err" "$B/out/bw-err"; then false; fi
+	if v1; then
+		list="$(cgfile devices devices.list)"
+		grep -qx 'c 10:229 r' <<<"$list"
+		grep -qx 'b 240:\* r' <<<"$list"
+		grep -qx 'b 240:200 rwm' <<<"$list"
+	fi
+}
+
+@test "cgroup v2: a new device program replaces the old one (one attached, the new rules hold)" {
+	v2 || skip "cgroup v2 only (this host's devices cgroup is v1: no eBPF program)"
+	drv="$(dirname "$SKIFF")/tests/linux/cgroup_devices_driver"
+	[ -x "$drv" ] || skip "no $drv (built with the tests of the build directory)"
+	mkdir -p "/sys/fs/cgroup/$CG/d"
+	try() { # what a process of $CG/d may open
+		sh -c 'echo $$ > "$1/cgroup.procs" && exec sh -c "true </dev/null && echo null-ok; true </dev/zero && echo zero-ok; true"' \
+			sh "/sys/fs/cgroup/$CG/d" 2>&1
+	}
+	run "$drv" /sys/fs/cgroup "$CG/d" deny a -1 -1 rwm allow c 1 3 rw
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	first="${lines[0]}"
+	out="$(try)"
+	echo "$out"
+	[[ "$out" == *null-ok* && "$out" != *zero-ok* ]]
+	run "$drv" /sys/fs/cgroup "$CG/d" deny a -1 -1 rwm allow c 1 5 r
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[ "${lines[0]}" != "$first" ]
+	out="$(try)"
+	echo "$out"
+	[[ "$out" != *null-ok* && "$out" == *zero-ok* ]]
 }
 
 @test "cgroup: exec'd processes join the container's cgroup" {
@@ -230,11 +424,11 @@ load cgroup-helpers
 	quiet timeout 10 "$SKIFF" --root "$ROOT" run -d --bundle "$B" c1
 	quiet timeout 10 "$SKIFF" --root "$ROOT" exec -d --pid-file "$TEST_TMP/xpid" c1 sleep 999
 	xpid="$(cat "$TEST_TMP/xpid")"
-	grep -q ":memory:/$CG/c\$" "/proc/$xpid/cgroup"
-	grep -qx "$xpid" "/sys/fs/cgroup/pids/$CG/c/cgroup.procs"
+	in_cg "/proc/$xpid/cgroup" "/$CG/c"
+	grep -qx "$xpid" "$(cgdir pids)/cgroup.procs"
 	run timeout 10 "$SKIFF" --root "$ROOT" exec c1 cat /proc/self/cgroup
 	[ "$status" -eq 0 ]
-	grep -q ':memory:/$' <<<"$output"
+	in_cg <(echo "$output") /
 }
 
 @test "cgroup: kill --all reaches every process of the cgroup, also without a pid namespace" {
@@ -243,11 +437,11 @@ load cgroup-helpers
 	quiet timeout 10 "$SKIFF" --root "$ROOT" run -d --bundle "$B" --pid-file "$TEST_TMP/pid" c1
 	wait_for test -s "$B/out/up"
 	quiet timeout 10 "$SKIFF" --root "$ROOT" exec -d c1 sleep 1004
-	procs="/sys/fs/cgroup/pids/$CG/c/cgroup.procs"
+	procs="$(cgdir pids)/cgroup.procs"
 	wait_for test "$(wc -l <"$procs")" -ge 6
 	timeout 10 "$SKIFF" --root "$ROOT" kill --all c1 KILL
 	wait_for test ! -s "$procs"
-	wait_for test "$(status_of c1)" = stopped
+	wait_for status_is c1 stopped
 	timeout 10 "$SKIFF" --root "$ROOT" delete c1
 	none_left
 }
@@ -260,7 +454,7 @@ load cgroup-helpers
 	wait_for grep -q term-child "$B/out/log"
 	wait_for grep -q term-init "$B/out/log"
 	timeout 10 "$SKIFF" --root "$ROOT" kill c1 KILL
-	wait_for test "$(status_of c1)" = stopped
+	wait_for status_is c1 stopped
 	run timeout 10 "$SKIFF" --root "$ROOT" kill --all c1 KILL
 	[ "$status" -eq 0 ]
 }
@@ -272,7 +466,7 @@ load cgroup-helpers
 	pid="$(cat "$TEST_TMP/pid")"
 	run timeout 10 "$SKIFF" --root "$ROOT" ps --format json c1
 	[ "$status" -eq 0 ]
-	expected="$(sort -n "/sys/fs/cgroup/pids/$CG/c/cgroup.procs" | jq -sc .)"
+	expected="$(sort -n "$(cgdir pids)/cgroup.procs" | jq -sc .)"
 	[ "$output" = "$expected" ]
 	echo "$output" | jq -e --argjson p "$pid" 'length == 2 and index($p) != null'
 	run timeout 10 "$SKIFF" --root "$ROOT" ps c1
@@ -291,10 +485,11 @@ load cgroup-helpers
 @test "cgroup: delete removes the container's directories and the parents skiff made, not a parent that existed" {
 	bundle sleep 1000
 	set_config --arg cg "/$CG/a/b/c" '.linux.cgroupsPath = $cg'
-	mkdir "/sys/fs/cgroup/memory/$CG" # exists before: not skiff's
+	# exists before: not skiff's (v1: only in the memory hierarchy)
+	mkdir "$(cgdir memory "$CG")"
 	quiet timeout 10 "$SKIFF" --root "$ROOT" create --bundle "$B" c1
-	[ -d "/sys/fs/cgroup/pids/$CG/a/b/c" ]
-	[ -d "/sys/fs/cgroup/memory/$CG/a/b/c" ]
+	[ -d "$(cgdir pids "$CG/a/b/c")" ]
+	[ -d "$(cgdir memory "$CG/a/b/c")" ]
 	jq -r .cgroupPath "$ROOT/c1/state.json"
 	# a second container sharing /$CG/a keeps it alive
 	cp -a "$B" "$TEST_TMP/b2"
@@ -302,20 +497,20 @@ load cgroup-helpers
 	quiet timeout 10 "$SKIFF" --root "$ROOT" create --bundle "$TEST_TMP/b2" c2
 	# c2 made only d: a (c1's) stays
 	timeout 10 "$SKIFF" --root "$ROOT" delete --force c2
-	[ ! -e "/sys/fs/cgroup/pids/$CG/a/d" ]
-	[ -d "/sys/fs/cgroup/pids/$CG/a/b/c" ]
+	[ ! -e "$(cgdir pids "$CG/a/d")" ]
+	[ -d "$(cgdir pids "$CG/a/b/c")" ]
 	timeout 10 "$SKIFF" --root "$ROOT" delete --force c1
-	[ ! -e "/sys/fs/cgroup/pids/$CG" ]
-	[ ! -e "/sys/fs/cgroup/memory/$CG/a" ]
-	[ -d "/sys/fs/cgroup/memory/$CG" ]
-	rmdir "/sys/fs/cgroup/memory/$CG"
+	v2 || [ ! -e "$(cgdir pids "$CG")" ]
+	[ ! -e "$(cgdir memory "$CG/a")" ]
+	[ -d "$(cgdir memory "$CG")" ]
+	rmdir "$(cgdir memory "$CG")"
 	none_left
 }
 
 @test "cgroup: a running container's delete --force and a foreground run's end remove the cgroup" {
 	bundle sh -c 'sleep 1001 & wait'
 	quiet timeout 10 "$SKIFF" --root "$ROOT" run -d --bundle "$B" c1
-	[ -d "/sys/fs/cgroup/memory/$CG/c" ]
+	[ -d "$(cgdir memory)" ]
 	timeout 10 "$SKIFF" --root "$ROOT" delete --force c1
 	none_left
 	rm -rf "$B"
@@ -326,6 +521,7 @@ load cgroup-helpers
 }
 
 @test "cgroup: realtimeRuntime gives the parents skiff made a budget, so SCHED_FIFO works in the container" {
+	v1 || skip "cgroup v2 has no realtime group budget (a warning: see the v1-only fields test)"
 	[ -e /sys/fs/cgroup/cpu/cpu.rt_runtime_us ] || skip "no realtime group scheduling"
 	bundle sh -c 'cut -d" " -f41 /proc/self/stat > /out/policy; sleep 1000'
 	set_config --arg cg "/$CG/a/c" '.linux.cgroupsPath = $cg |

@@ -92,7 +92,7 @@ load helpers
 		(.potentiallyUnsafeConfigAnnotations | type) == "array"'
 }
 
-@test "features: honest (lists what works: namespaces, mount options, idmap; capabilities; cgroup v1; seccomp, hooks; not yet cgroup v2)" {
+@test "features: honest (lists what works: namespaces, mount options, idmap; capabilities; cgroup v1 and v2; seccomp, hooks)" {
 	run "$SKIFF" features
 	[ "$status" -eq 0 ]
 	echo "$output" | jq -e '
@@ -100,7 +100,7 @@ load helpers
 		(.mountOptions | index("rro")) != null and (.mountOptions | index("idmap")) != null and
 		(.mountOptions | index("tmpcopyup")) != null and .linux.mountExtensions.idmap.enabled == true and
 		.hooks == ["prestart","createRuntime","createContainer","startContainer","poststart","poststop"] and (.linux.capabilities | length) == 41 and .linux.seccomp.enabled == true and
-		.linux.cgroup == {"v1": true, "v2": false, "systemd": false, "systemdUser": false, "rdma": false} and
+		.linux.cgroup == {"v1": true, "v2": true, "systemd": false, "systemdUser": false, "rdma": true} and
 		.annotations["org.opencontainers.runc.checkpoint.enabled"] == "false"'
 	run "$SKIFF" features extra
 	[ "$status" -eq 1 ]
