@@ -8,60 +8,20 @@
 # Every test works below its own /$CG in each hierarchy and removes it in teardown, also on
 # failure. Cgroups that existed before are never written to.
 
-load helpers
+load cgroup-helpers
 
-eval "$(declare -f teardown | sed '1s/teardown/helpers_teardown/')"
-
-setup() {
-	[ "$(id -u)" = 0 ] || skip "needs root"
-	case "$(stat -f -c %T /sys/fs/cgroup)" in
-	cgroup2fs) V2=1 ;;
-	tmpfs) V2= ;;
-	*) skip "/sys/fs/cgroup is neither cgroup2 nor a tmpfs of v1 hierarchies" ;;
-	esac
-	if [ -z "$V2" ]; then
+# V2=1 on cgroup v2 (the guest), empty on v1/hybrid (which needs the freezer and pids hierarchies).
+cg_host_ok() {
+	case "$(layout)" in
+	v2) V2=1 ;;
+	v1)
+		V2=
 		[ -d /sys/fs/cgroup/freezer ] || skip "no v1 freezer hierarchy"
 		[ -d /sys/fs/cgroup/pids ] || skip "no v1 pids hierarchy"
-	fi
-	TEST_TMP="$(mktemp -d "${BATS_TMPDIR:-/tmp}/skiff-test.XXXXXX")"
-	ROOT="$TEST_TMP/root"
-	CG="skiff-cgpause-$$-$RANDOM"
-	export TEST_TMP ROOT CG V2
-}
-
-# The hierarchies skiff uses: v2 alone, or v1 controller mounts (+ cgroup2 at unified).
-hierarchies() {
-	if [ -n "$V2" ]; then
-		echo /sys/fs/cgroup
-		return
-	fi
-	awk '$9 == "cgroup" && $5 ~ "^/sys/fs/cgroup/" && $NF !~ /name=/ { print $5 }
-	     $9 == "cgroup2" && $5 == "/sys/fs/cgroup/unified" { print $5 }' /proc/self/mountinfo
-}
-
-# Thaw, kill and remove what is left below /$CG: only directories of this test.
-cg_cleanup() {
-	local h d i
-	[ -n "${CG:-}" ] || return 0
-	for h in $(hierarchies); do
-		[ -d "$h/$CG" ] || continue
-		for d in $(find "$h/$CG" -depth -type d); do
-			[ -f "$d/freezer.state" ] && echo THAWED >"$d/freezer.state" 2>/dev/null
-			[ -f "$d/cgroup.freeze" ] && echo 0 >"$d/cgroup.freeze" 2>/dev/null
-			xargs -r kill -9 <"$d/cgroup.procs" 2>/dev/null || true
-		done
-	done
-	for h in $(hierarchies); do
-		[ -d "$h/$CG" ] || continue
-		for d in $(find "$h/$CG" -depth -type d); do
-			for i in $(seq 50); do rmdir "$d" 2>/dev/null && break; sleep 0.1; done
-		done
-	done
-}
-
-teardown() {
-	helpers_teardown
-	cg_cleanup
+		;;
+	*) skip "/sys/fs/cgroup is neither cgroup2 nor a tmpfs of v1 hierarchies" ;;
+	esac
+	export V2
 }
 
 # The container's directory ($CG/c, or $1 below the hierarchy) that lists its processes.
@@ -78,8 +38,6 @@ freezer() {
 	fi
 }
 
-status_of() { skiff state "$1" | jq -r .status; }
-
 # bundle [cmd args...]: a busybox bundle in $B with $B/out bound at /out, cgroupsPath /$CG/c.
 bundle() {
 	B="$TEST_TMP/bundle"
@@ -91,8 +49,6 @@ bundle() {
 	# v2 device rules (an eBPF program) are not what these tests are about
 	[ -z "$V2" ] || set_config 'del(.linux.resources.devices)'
 }
-
-set_config() { jq "$@" "$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"; }
 
 # A container c1 whose init counts in /out/n (20 a second).
 COUNTER='i=0; while :; do i=$((i+1)); echo $i > /out/n; sleep 0.05; done'
