@@ -155,7 +155,7 @@ trap 'exit 130' INT TERM
 mkdir "$RUN/results"
 make_initramfs "$RUN/initramfs" "$RUN/initramfs.gz"
 write_cmd "$RUN/results/cmd" "$@"
-printf 'KVER=%q\nMODULES=%q\n' "$KVER" "$KDIR/lib/modules/$KVER" >"$RUN/results/vm.env"
+printf 'KVER=%q\nMODULES=%q\nWORKDIR=%q\n' "$KVER" "$KDIR/lib/modules/$KVER" "$PWD" >"$RUN/results/vm.env"
 : >"$RUN/results/output"
 
 start=$(date +%s.%N)

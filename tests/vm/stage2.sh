@@ -47,7 +47,9 @@ fi
 modprobe -q -a fuse loop ext4 2>/dev/null
 # /tmp on ext4 (a sparse file in RAM on a loop device) rather than tmpfs: 6.1's tmpfs has no
 # idmapped mounts, and the tests make their bundles and mount sources under /tmp.
-$B mkdir -p /.skiff-vm/disk
+$B mkdir -p /.skiff-vm/disk /.skiff-vm/host-tmp
+# The host's /tmp stays reachable: the working directory may lie below it (a CI clone in /tmp).
+$B mount --bind /tmp /.skiff-vm/host-tmp
 if $B mount -t tmpfs -o mode=700 tmpfs /.skiff-vm/disk &&
 	$B truncate -s 4G /.skiff-vm/disk/tmp.img &&
 	mkfs.ext4 -q -F -O ^has_journal /.skiff-vm/disk/tmp.img 2>/dev/null &&
@@ -57,6 +59,13 @@ else
 	echo "skiff-vm: /tmp on tmpfs (no ext4 on loop)"
 	$B mount -t tmpfs -o mode=1777 tmpfs /tmp
 fi
+
+# A working directory below /tmp: the host's copy, bound at the same path in the guest's /tmp.
+case "${WORKDIR:-}" in
+/tmp/?*)
+	$B mkdir -p "$WORKDIR" && $B mount --bind "/.skiff-vm/host-tmp/${WORKDIR#/tmp/}" "$WORKDIR"
+	;;
+esac
 
 echo "skiff-vm: ready after $($B cut -d' ' -f1 /proc/uptime) s of guest uptime"
 $B cut -d' ' -f1 /proc/uptime >$R/boot-seconds
