@@ -38,18 +38,6 @@ freezer() {
 	fi
 }
 
-# bundle [cmd args...]: a busybox bundle in $B with $B/out bound at /out, cgroupsPath /$CG/c.
-bundle() {
-	B="$TEST_TMP/bundle"
-	make_bundle "$B" "$@"
-	mkdir -p "$B/out" "$B/rootfs/out"
-	set_config --arg d "$B/out" --arg cg "/$CG/c" \
-		'.mounts += [{"destination":"/out","type":"bind","source":$d,"options":["rbind"]}] |
-		 .linux.cgroupsPath = $cg'
-	# v2 device rules (an eBPF program) are not what these tests are about
-	[ -z "$V2" ] || set_config 'del(.linux.resources.devices)'
-}
-
 # A container c1 whose init counts in /out/n (20 a second).
 COUNTER='i=0; while :; do i=$((i+1)); echo $i > /out/n; sleep 0.05; done'
 run_counter() {
